@@ -30,6 +30,9 @@ from .model import (
 T = TypeVar("T")
 FieldProblem = tuple[str, str]  # (JSON path inside the document, message)
 
+KNOWN_META_KEYS = ("title", "source", "date", "url", "language", "license", "attribution", "split")
+"""Metadata keys with a declared meaning (all strings); any other key is kept as it is."""
+
 _DOCUMENT_KEYS = {
     "id", "text", "meta", "schema_version", "annotators",
     "actors", "quotes", "targets", "stances",
@@ -156,6 +159,9 @@ def parse_document(value: Any, *, prediction: bool = False) -> tuple[Document | 
     if not isinstance(meta, dict):
         f.report("meta", f"expected an object, got {_json_type(meta)}")
         meta = {}
+    for key in KNOWN_META_KEYS:
+        if meta.get(key) is not None and not isinstance(meta[key], str):
+            f.report(f"meta.{key}", f"expected a string, got {_json_type(meta[key])}")
 
     schema_version = obj.get("schema_version", None)
     if schema_version is None:
