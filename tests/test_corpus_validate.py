@@ -286,3 +286,16 @@ def test_cli_stats_refuses_an_invalid_corpus(tmp_path: Path) -> None:
     result = run_cli("stats", str(path))
     assert result.returncode == 1 and "Traceback" not in result.stderr
     assert f"{path}:1: doc-1: stances[0].holder: unknown actor id 'ghost'" in result.stderr
+
+
+def test_the_example_in_corpus_readme_is_a_valid_document() -> None:
+    import re
+
+    readme = (Path(__file__).resolve().parents[1] / "corpus" / "README.md").read_text(encoding="utf-8")
+    block = re.search(r"```json\n(.*?)```", readme, re.S)
+    assert block is not None
+    document, problems = parse_document(json.loads(block.group(1)))
+    assert problems == [] and document is not None
+    from whosaidwhat.corpus.validate import check_document
+
+    assert check_document(document) == []
