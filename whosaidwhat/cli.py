@@ -21,6 +21,7 @@ from . import __version__
 # Modules that define subcommands, in the order their commands are listed.
 COMMAND_MODULES: tuple[str, ...] = (
     "whosaidwhat.corpus.commands",
+    "whosaidwhat.corpus.texts",
     "whosaidwhat.annotate.anchor",
 )
 
