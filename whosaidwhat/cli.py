@@ -20,9 +20,15 @@ from . import __version__
 
 # Modules that define subcommands, in the order their commands are listed.
 COMMAND_MODULES: tuple[str, ...] = (
-    "whosaidwhat.corpus.commands",
-    "whosaidwhat.corpus.texts",
-    "whosaidwhat.annotate.anchor",
+    "whosaidwhat.corpus.commands",      # validate, stats
+    "whosaidwhat.corpus.texts",         # import-texts
+    "whosaidwhat.annotate.anchor",      # anchor
+    "whosaidwhat.annotate.commands",    # extract, benchmark
+    "whosaidwhat.eval.commands",        # score, compare
+    "whosaidwhat.eval.agreement",       # agree
+    "whosaidwhat.annotate.adjudicate",  # adjudicate
+    "whosaidwhat.annotate.formats.commands",  # convert
+    "whosaidwhat.corpus.hf",            # publish, load-hf
 )
 
 
