@@ -105,6 +105,20 @@ def _count(n: int, noun: str) -> str:
     return f"{n} {noun}{'' if n == 1 else 's'}"
 
 
+URL = re.compile(r"https?://[^\s<>\"]+[^\s<>\".,;:!?)'’”]")
+
+
+def md_with_links(text: str) -> str:
+    """Like `md`, but URLs become autolinks (escaping them would break them)."""
+    out, last = [], 0
+    for match in URL.finditer(text):
+        out.append(md(text[last : match.start()]))
+        out.append(f"<{match.group(0)}>")
+        last = match.end()
+    out.append(md(text[last:]))
+    return "".join(out)
+
+
 def md_table(header: list[str], rows: list[list[Any]]) -> str:
     lines = ["| " + " | ".join(header) + " |", "|" + "|".join(" --- " for _ in header) + "|"]
     lines += ["| " + " | ".join(str(cell) for cell in row) + " |" for row in rows]
@@ -180,21 +194,24 @@ def top_level_license(groups: list[LicenceGroup], annotation_license: str | None
 
 
 def _attribution(doc: Document) -> str:
-    meta = doc.meta
-    title, url, source = meta.get("title"), meta.get("url"), meta.get("source")
-    attribution = meta.get("attribution")
-    if isinstance(attribution, str) and attribution:
-        line = md(attribution)
-        if isinstance(url, str) and url and url not in attribution:
-            line += f" <{url}>"
-    else:
-        parts = [f"“{md(title)}”" if isinstance(title, str) and title else None,
-                 md(source) if isinstance(source, str) and source else None,
-                 f"<{url}>" if isinstance(url, str) and url else None]
-        line = ", ".join(p for p in parts if p) or "no title, source or URL recorded"
-    date = meta.get("date")
-    if isinstance(date, str) and date:
-        line += f" ({md(date)})"
+    """A credit line: title, author or source, URL and date, as far as the metadata records them."""
+
+    def text(key: str) -> str | None:
+        value = doc.meta.get(key)
+        return value if isinstance(value, str) and value else None
+
+    title, url, published, attribution = text("title"), text("url"), text("date"), text("attribution")
+    credit = attribution or text("source")
+    parts = []
+    if title and not (attribution and title in attribution):
+        parts.append(f"“{md(title)}”")
+    if credit:
+        parts.append(md_with_links(credit))
+    if url and not (attribution and url in attribution):
+        parts.append(f"<{url}>")
+    line = ", ".join(parts) or "no title, source or URL recorded"
+    if published:
+        line += f" ({md(published)})"
     return f"- `{doc.id}`: {line}"
 
 
