@@ -14,11 +14,16 @@ import orjson
 import pytest
 import yaml
 from datasets import ClassLabel, Dataset, List, load_dataset
+from hypothesis import given
+from hypothesis import strategies as st
 
 from whosaidwhat.cli import main
 from whosaidwhat.corpus import GOLD_PATH, hf_card
 from whosaidwhat.corpus.hf_card import CardError, check_card, hub_license_id, size_category
-from whosaidwhat.corpus.hf_features import LabelDecoder, corpus_features, document_to_row, row_to_record
+from whosaidwhat.corpus.hf_features import (
+    META_FIELDS, LabelDecoder, corpus_features, document_to_row, join_meta, row_to_record, split_meta,
+)
+from whosaidwhat.corpus.hf_splits import allocate
 from whosaidwhat.corpus.jsonl import load_documents, write_documents
 from whosaidwhat.corpus.model import ACTOR_TYPES, MENTION_KINDS, POLARITIES, QUOTE_TYPES, TARGET_KINDS
 from whosaidwhat.corpus.parse import parse_document
@@ -543,3 +548,29 @@ def test_gold_corpus_round_trip(tmp_path: Path) -> None:
     for split in {d["meta"].get("split") for d in original.values()}:
         assert [d["id"] for d in returned if d["meta"].get("split") == split] == [
             i for i, d in original.items() if d["meta"].get("split") == split]
+
+
+# --------------------------------------------------------------------------- properties
+
+JSON_VALUES = st.recursive(
+    st.none() | st.booleans() | st.integers(-(2**63), 2**63 - 1) | st.floats(allow_nan=False, allow_infinity=False) | st.text(),
+    lambda inner: st.lists(inner, max_size=3) | st.dictionaries(st.text(max_size=5), inner, max_size=3),
+    max_leaves=8,
+)
+
+
+@given(st.dictionaries(st.sampled_from(META_FIELDS) | st.text(max_size=8), JSON_VALUES, max_size=8))
+def test_any_metadata_survives_meta_and_meta_extra(meta: dict[str, Any]) -> None:
+    struct, extra = split_meta(meta)
+    assert set(struct) == set(META_FIELDS) and all(v is None or isinstance(v, str) for v in struct.values())
+    assert join_meta(struct, extra) == meta
+
+
+@given(st.integers(0, 500), st.dictionaries(st.sampled_from(["train", "validation", "test", "extra"]),
+                                            st.floats(0.01, 10), min_size=1))
+def test_allocation_adds_up_and_follows_the_ratios(count: int, weights: dict[str, float]) -> None:
+    total = sum(weights.values())
+    ratios = {name: w / total for name, w in weights.items()}
+    sizes = allocate(count, ratios)
+    assert sum(sizes.values()) == count
+    assert all(abs(sizes[name] - count * ratio) < 1 for name, ratio in ratios.items())
