@@ -234,17 +234,20 @@ def publish_folder(documents: list[Document], outdir: Path, settings: PublishSet
 
 
 def _verify_round_trip(folder: Path, splits: dict[str, list[Document]]) -> None:
-    """Load the folder as a user would and insist every document comes back as it went in."""
+    """Load the folder as a user would and insist every document comes back as it went in.
+
+    A mismatch is a bug of this module, not of the input: it surfaces as an internal error.
+    """
     loaded = load_hf_documents(str(folder))
     if list(loaded) != list(splits):
-        raise UsageError(f"internal check failed: the folder loads with splits {list(loaded)}, expected {list(splits)}")
+        raise RuntimeError(f"internal check failed: the folder loads with splits {list(loaded)}, expected {list(splits)}")
     for name, docs in splits.items():
         back = loaded[name]
         if len(back) != len(docs):
-            raise UsageError(f"internal check failed: split {name} loads {len(back)} documents, expected {len(docs)}")
+            raise RuntimeError(f"internal check failed: split {name} loads {len(back)} documents, expected {len(docs)}")
         for original, reloaded in zip(docs, back):
             if original.to_dict() != reloaded.to_dict():
-                raise UsageError(f"internal check failed: document {original.id} does not survive the round trip")
+                raise RuntimeError(f"internal check failed: document {original.id} does not survive the round trip")
 
 
 def _move_into_place(staging: Path, outdir: Path) -> None:

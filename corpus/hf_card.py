@@ -464,7 +464,7 @@ def card_body(inputs: CardInputs) -> str:
         if "train" in inputs.plan.splits else 'features = next(iter(corpus.values())).features',
         "```",
         "",
-        f"Back to whosaidwhat JSON Lines (identical to the published corpus): `whosaidwhat load-hf {where} corpus.jsonl`.",
+        f"Back to whosaidwhat JSON Lines (the same documents, split by split): `whosaidwhat load-hf {where} corpus.jsonl`.",
         jsonl,
         "## Dataset structure",
         "",
