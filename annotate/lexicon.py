@@ -42,6 +42,8 @@ class Lexicon:
     polarity: dict[str, str] = field(default_factory=dict)
     # head-noun lemma -> target kind
     target_kinds: dict[str, str] = field(default_factory=dict)
+    # lower-cased country names (and their aliases): always mentions of a state
+    countries: frozenset[str] = frozenset()
 
     @property
     def longest_polarity_phrase(self) -> int:
@@ -62,6 +64,7 @@ class Lexicon:
             aliases=_parse_aliases(read("aliases.tsv"), where("aliases.tsv")),
             polarity=_parse_polarity(read("polarity.tsv"), where("polarity.tsv")),
             target_kinds=_parse_target_kinds(read("targets.tsv"), where("targets.tsv")),
+            countries=_countries(read("countries.txt"), where("countries.txt"), read("aliases.tsv"), where("aliases.tsv")),
         )
 
 
@@ -106,6 +109,21 @@ def _parse_polarity(text: str, name: str) -> dict[str, str]:
             raise LexiconError(f"{name}: {phrase!r}: unknown class {klass!r} (one of {', '.join(POLARITY_CLASSES)})")
         out[phrase.lower()] = klass
     return out
+
+
+def _countries(text: str, name: str, aliases_text: str, aliases_name: str) -> frozenset[str]:
+    countries = {cols[0].lower() for cols in _rows(text, name, 1, 1)}
+    # An alias of a country is the country too ("US", "Britain"), but not its capital: a
+    # capital is a place unless it stands for the government, so it stays a city name.
+    for cols in _rows(aliases_text, aliases_name, 2, None):
+        if cols[0].lower() in countries:
+            countries.update(c.lower() for c in cols[1:] if not _looks_like_capital(c, cols[0]))
+    return frozenset(countries)
+
+
+def _looks_like_capital(alias: str, country: str) -> bool:
+    # Short forms are initials or contain the country's own words; capitals do not.
+    return not (alias.replace(".", "").isupper() or any(w in alias for w in country.split()) or alias in ("America", "Britain", "Great Britain", "Türkiye", "Kremlin", "the Kremlin"))
 
 
 def _parse_target_kinds(text: str, name: str) -> dict[str, str]:

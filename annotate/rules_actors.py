@@ -31,7 +31,7 @@ ENTITY_TYPES: dict[str, str] = {
     "PERSON": "PERSON",
     "ORG": "ORGANIZATION",
     "GPE": "STATE",
-    "LOC": "STATE",
+    "LOC": "GROUP",  # "Europe" as a political actor: the states of a region together
     "NORP": "GROUP",
 }
 """spaCy entity labels that can denote actors, and the actor type each suggests."""
@@ -138,8 +138,8 @@ def segment_mentions(sdoc, base: int, lexicon: Lexicon, inside_quote) -> list[Me
             continue
         if ent.label_ == "ORG" and all(t.i in title_tokens for t in tokens):
             continue  # "Defense" in "Defense Secretary Pete Hegseth" is part of a title
-        if ent.label_ in ("GPE", "LOC") and _is_place(tokens[-1]):
-            continue
+        if ent.label_ in ("GPE", "LOC") and _is_place(tokens[-1]) and _name_text(tokens).lower() not in lexicon.countries:
+            continue  # a city used as a place ("in Brussels"); a country is always its state
         if ent.label_ == "NORP":
             group = _norp_group(tokens, base, lexicon, inside_quote)
             if group is not None:
@@ -169,6 +169,10 @@ def segment_mentions(sdoc, base: int, lexicon: Lexicon, inside_quote) -> list[Me
         mentions.append(mention)
     _attach_title_affiliations(mentions, sdoc, base)
     return mentions
+
+
+def _name_text(tokens) -> str:
+    return tokens[0].doc[tokens[0].i : tokens[-1].i + 1].text
 
 
 def _title_before(ent, lexicon: Lexicon) -> set[int]:

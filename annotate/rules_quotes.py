@@ -41,7 +41,8 @@ _CLOSE_CONTEXT = set(" \t\n)]}.,;:!?—–-/")
 MAX_CUE_DISTANCE = 25
 """Tokens between a quotation mark and its cue; beyond that the cue reports something else."""
 
-_TRIM_END = ",;: \t\n"
+_TRIM_END = ",;:. \t\n"
+"""A span never ends with white space or the punctuation that separates it from the sentence."""
 _COMPLEMENTIZERS = ("that", "whether", "if")
 
 
@@ -290,7 +291,9 @@ def _according_to_clause(token, base: int) -> tuple[tuple[int, int] | None, obje
         return None, source
     excluded = set(t.i for t in token.subtree) | {to.i}
     tokens = [t for t in head.subtree if t.i not in excluded and t.sent == token.sent]
-    while tokens and tokens[0].is_punct:
+    # "Instead, officials got …": a leading discourse adverb is the writer's, not the source's.
+    while tokens and (tokens[0].is_punct or tokens[0].dep_ in ("advmod", "cc", "intj") and tokens[0].head is head
+                      and len(tokens) > 1 and tokens[1].is_punct):
         tokens.pop(0)
     while tokens and tokens[-1].is_punct:
         tokens.pop()
@@ -320,9 +323,9 @@ def _parenthetical(cue, subject, base: int, text: str) -> list[tuple[int, int]] 
 
 
 def _trim(text: str, start: int, end: int, base: int) -> tuple[int, int]:
-    while start < end and text[start - base] in _TRIM_END + ".":
+    while start < end and text[start - base] in _TRIM_END:
         start += 1
-    while end > start and text[end - 1 - base] in _TRIM_END + ".":
+    while end > start and text[end - 1 - base] in _TRIM_END:
         end -= 1
     return start, end
 
@@ -406,6 +409,10 @@ def segment_quotes(
                         continue
                 else:
                     continue
+                # Short quoted fragments near a cue are mostly names and titles ("Mr. A",
+                # "The Lion King"); a quotation needs a few words unless the parse links it.
+                if len(text[region.content_start - base : region.content_end - base].split()) < 3:
+                    continue
                 if distance <= MAX_CUE_DISTANCE and (best is None or distance < best[0]):
                     best = (distance, c_index)
             if best is not None:
@@ -461,8 +468,26 @@ def segment_quotes(
         if _is_full_sentence(text, region, base):
             quotes.append(QuoteCandidate("direct", [(region.content_start, region.content_end)], None,
                                          regions=[region], continuation=True))
+    for q in quotes:
+        trimmed = [_trim_content(text, s, e, base) for s, e in q.content]
+        q.content = [(s, e) for s, e in trimmed if e > s]
+    quotes = [q for q in quotes if q.content]
     quotes.sort(key=lambda q: q.content[0][0])
     return quotes, new_mentions
+
+
+_QUOTE_MARKS = "“”\"«»„‘’"
+
+
+def _trim_content(text: str, start: int, end: int, base: int) -> tuple[int, int]:
+    """Content never starts or ends with white space, a quotation mark or separating
+    punctuation; marks inside a mixed quote stay (guidelines §1.2)."""
+    strip = _TRIM_END + _QUOTE_MARKS
+    while start < end and text[start - base] in strip:
+        start += 1
+    while end > start and text[end - 1 - base] in strip:
+        end -= 1
+    return start, end
 
 
 def _overlapping(index: RegionIndex, span: tuple[int, int]) -> list[QuotedRegion]:
