@@ -92,6 +92,7 @@ class Region:
     spans: tuple[OffsetPair, ...]
     kind: str | None = None  # mention kind, actor regions only
     hint: str | None = None  # an id the format itself stores (spaCy kb_id), used when the key has none
+    owner: str | None = None  # on export: the id of our actor, quote or target the region belongs to
 
 
 @dataclass(frozen=True)
@@ -143,7 +144,7 @@ def to_graph(doc: Document, report: ConversionReport, *, discontinuous: bool) ->
         previous: str | None = None
         for j, m in enumerate(sorted(actor.mentions, key=lambda m: m.key), 1):
             rid = ids.new(f"{actor.id}-m{j}")
-            graph.regions.append(Region(rid, ACTOR, actor.type, (m.key,), m.kind))
+            graph.regions.append(Region(rid, ACTOR, actor.type, (m.key,), m.kind, owner=actor.id))
             mention_region[m.key] = rid
             if previous is None:
                 first_mention[actor.id] = rid
@@ -156,12 +157,12 @@ def to_graph(doc: Document, report: ConversionReport, *, discontinuous: bool) ->
         parts = sorted(q.content, key=lambda s: s.key)
         if discontinuous:
             heads = [ids.new(f"{q.id}-content")]
-            graph.regions.append(Region(heads[0], CONTENT, q.type, tuple(s.key for s in parts)))
+            graph.regions.append(Region(heads[0], CONTENT, q.type, tuple(s.key for s in parts), owner=q.id))
         else:
             heads = []
             for j, part in enumerate(parts, 1):
                 rid = ids.new(f"{q.id}-c{j}")
-                graph.regions.append(Region(rid, CONTENT, q.type, (part.key,)))
+                graph.regions.append(Region(rid, CONTENT, q.type, (part.key,), owner=q.id))
                 if heads:
                     graph.links.append(Link(CONTINUES, rid, heads[-1]))
                 heads.append(rid)
@@ -170,7 +171,7 @@ def to_graph(doc: Document, report: ConversionReport, *, discontinuous: bool) ->
             # One region per cue span: two quotes reported by one verb share it.
             if q.cue.key not in cue_region:
                 cue_region[q.cue.key] = ids.new(f"{q.id}-cue")
-                graph.regions.append(Region(cue_region[q.cue.key], CUE, CUE_LABEL, (q.cue.key,)))
+                graph.regions.append(Region(cue_region[q.cue.key], CUE, CUE_LABEL, (q.cue.key,), owner=q.id))
             graph.links.append(Link(CUE_LINK, head, cue_region[q.cue.key]))
         if q.speaker is not None:
             speaker_region = mention_region.get(q.speaker_mention.key) if q.speaker_mention else None
@@ -191,7 +192,7 @@ def to_graph(doc: Document, report: ConversionReport, *, discontinuous: bool) ->
         previous = None
         for j, s in enumerate(sorted(t.mentions, key=lambda s: s.key), 1):
             rid = ids.new(f"{t.id}-m{j}")
-            graph.regions.append(Region(rid, TARGET, t.kind, (s.key,)))
+            graph.regions.append(Region(rid, TARGET, t.kind, (s.key,), owner=t.id))
             if previous is None:
                 first_target[t.id] = rid
             else:
@@ -353,6 +354,12 @@ def from_graph(
             target_actor.setdefault(a.id, set()).add(b.id)
         else:
             stance_links.append((a.id, b.id, link.label))
+
+    linked_cues = {c for found in cues.values() for c in found}
+    for r in regions.values():
+        if r.layer == CUE and r.id not in linked_cues:
+            report.warn(doc_id, "quotes", r.id, "cue", f"cue {text[r.spans[0][0]:r.spans[0][1]]!r} is not linked to "
+                        "any quote content: dropped (a cue exists only as part of a quote)")
 
     members: dict[str, list[Region]] = {}
     for r in sorted(regions.values(), key=lambda r: r.spans):

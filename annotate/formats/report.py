@@ -32,6 +32,7 @@ class ConversionWarning:
     item: str
     field: str
     message: str
+    dropped: bool = True  # False for a note that loses nothing (the item is kept elsewhere)
 
     def __str__(self) -> str:
         where = f"{self.layer}[{self.item}]" + (f".{self.field}" if self.field else "")
@@ -50,9 +51,13 @@ class ConversionReport:
     def warn(self, document: str, layer: str, item: str, field: str, message: str) -> None:
         self.warnings.append(ConversionWarning(document, layer, item, field, message))
 
+    def note(self, document: str, layer: str, item: str, field: str, message: str) -> None:
+        """A warning about a limitation that loses nothing (the item is held in another place)."""
+        self.warnings.append(ConversionWarning(document, layer, item, field, message, dropped=False))
+
     def dropped_items(self, document: str, layer: str) -> set[str]:
         """Ids of the items of `layer` that a warning says were dropped or changed."""
-        return {w.item for w in self.warnings if w.document == document and w.layer == layer}
+        return {w.item for w in self.warnings if w.document == document and w.layer == layer and w.dropped}
 
     def summary(self, out: str) -> str:
         return (
