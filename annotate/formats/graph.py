@@ -152,6 +152,11 @@ def to_graph(doc: Document, report: ConversionReport, *, discontinuous: bool) ->
                 graph.links.append(Link(COREF, rid, previous))  # each mention points to its antecedent
             previous = rid
 
+    for actor in doc.actors:
+        if actor.id in first_mention and actor.affiliation is not None and actor.affiliation not in first_mention:
+            warn("actors", actor.id, "affiliation", f"the affiliated actor {actor.affiliation!r} has no mention "
+                 "and is dropped, so is the affiliation")
+
     cue_region: dict[OffsetPair, str] = {}
     for q in doc.quotes:
         parts = sorted(q.content, key=lambda s: s.key)
@@ -188,6 +193,10 @@ def to_graph(doc: Document, report: ConversionReport, *, discontinuous: bool) ->
     for t in doc.targets:
         if not t.mentions:
             warn("targets", t.id, "", f"target {t.label!r} has no mention in the text: dropped")
+            continue
+        if t.kind == "actor" and t.actor not in first_mention:
+            # A target of kind actor must name its actor; without that link it could not be read back.
+            warn("targets", t.id, "", f"the actor {t.actor!r} this target is has no mention to link to: dropped")
             continue
         previous = None
         for j, s in enumerate(sorted(t.mentions, key=lambda s: s.key), 1):
