@@ -1,0 +1,320 @@
+"""The scorer's compact view of a document: tuples of offsets and indices.
+
+Scoring needs offsets, types and references, not the full dataclass model.
+`DocKeys` holds exactly that, built either from a `Document`
+(`keys_from_document`, for the in-memory API) or straight from decoded JSON
+(`keys_from_json`, the hot path of `score_files`, which skips building
+dataclasses).  Both must give the same keys; a property test checks it.
+
+`keys_from_json` only accepts what it can vouch for cheaply (shapes,
+enumerated values, ids and references the scorer follows, every span's
+offsets and covered text); anything unexpected raises `NeedsFullCheck`, and
+the reader then runs the corpus parser and validator on that line to report
+each problem with its field, or to accept the document after all.
+
+`prepare` turns raw keys into the form the aligners use: spans trimmed (when
+configured), items in a canonical order (by offsets, ids last), references
+as indices in that order — so that the order of annotations in a file cannot
+change a score.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from typing import Any
+
+from ..corpus.model import ACTOR_TYPES, POLARITIES, QUOTE_TYPES, TARGET_KINDS, Document
+from .spans import Item, SpanKey, canonical_item, trim_all
+
+_ACTOR_TYPES = frozenset(ACTOR_TYPES)
+_QUOTE_TYPES = frozenset(QUOTE_TYPES)
+_TARGET_KINDS = frozenset(TARGET_KINDS)
+_POLARITIES = frozenset(POLARITIES)
+
+RawSpan = tuple[int, int, str]  # start, end, covered text as written in the file
+
+
+class NeedsFullCheck(Exception):
+    """The fast path cannot vouch for this document; run the full parser and validator."""
+
+
+@dataclass(slots=True)
+class DocKeys:
+    """What the scorer reads from one document, references resolved to list indices."""
+
+    id: str
+    text: str | None
+    actor_ids: list[str]
+    actor_types: list[str]
+    mentions: list[tuple[int, int, int]]  # (start, end, actor index)
+    quote_ids: list[str]
+    quotes: list[tuple[tuple[SpanKey, ...], SpanKey | None, int, str]]  # content, cue, speaker (-1), type
+    target_ids: list[str]
+    targets: list[tuple[tuple[SpanKey, ...], int, str]]  # mentions, actor (-1), kind
+    stance_ids: list[str]
+    stances: list[tuple[int, int, str]]  # holder index, target index, polarity
+    spans: list[RawSpan]  # every span with its covered text, for `spans_match`
+
+
+def spans_match(text: str, spans: list[RawSpan]) -> bool:
+    """Each span is non-empty, inside the text and repeats the text it covers.
+
+    ``e - s == len(t)`` together with ``text[s:e] == t`` rules out slices
+    that Python would have clipped at the end of the text; ``s >= 0`` rules
+    out negative indices.
+    """
+    return all(
+        type(s) is int and type(e) is int and s >= 0 and e - s == len(t) > 0 and text[s:e] == t
+        for s, e, t in spans
+    )
+
+
+def _span(value: Any, out: list[RawSpan]) -> SpanKey:
+    s, e, t = value["start"], value["end"], value["text"]
+    out.append((s, e, t))
+    return (s, e)
+
+
+def keys_from_json(obj: Any, *, prediction: bool) -> DocKeys:
+    """Keys of a decoded JSON document, or `NeedsFullCheck`."""
+    try:
+        return _keys_from_json(obj, prediction)
+    except NeedsFullCheck:
+        raise
+    except (KeyError, TypeError, AttributeError, ValueError, IndexError) as exc:
+        raise NeedsFullCheck(str(exc)) from exc
+
+
+def _keys_from_json(obj: dict[str, Any], prediction: bool) -> DocKeys:
+    doc_id = obj["id"]
+    text = obj.get("text")
+    if type(doc_id) is not str or not doc_id:
+        raise NeedsFullCheck("id")
+    if text is None:
+        if not prediction:
+            raise NeedsFullCheck("text")
+    elif type(text) is not str:
+        raise NeedsFullCheck("text")
+    spans: list[RawSpan] = []
+    actor_ids: list[str] = []
+    actor_types: list[str] = []
+    mentions: list[tuple[int, int, int]] = []
+    for index, actor in enumerate(obj.get("actors") or ()):
+        a_type = actor["type"]
+        if a_type not in _ACTOR_TYPES or type(actor["id"]) is not str or type(actor["name"]) is not str:
+            raise NeedsFullCheck("actor")
+        actor_ids.append(actor["id"])
+        actor_types.append(a_type)
+        for m in actor.get("mentions") or ():
+            s, e, t = m["start"], m["end"], m["text"]
+            spans.append((s, e, t))
+            mentions.append((s, e, index))
+    actor_index = {a: i for i, a in enumerate(actor_ids)}
+    owned_mentions = {(s, e, a) for s, e, a in mentions}
+
+    quote_ids: list[str] = []
+    quotes = []
+    for q in obj.get("quotes") or ():
+        q_type = q["type"]
+        content = tuple(_span(c, spans) for c in q["content"])
+        if q_type not in _QUOTE_TYPES or not content or type(q["id"]) is not str:
+            raise NeedsFullCheck("quote")
+        cue = q.get("cue")
+        cue_key = None if cue is None else _span(cue, spans)
+        speaker = q.get("speaker")
+        speaker_index = -1 if speaker is None else actor_index[speaker]
+        sm = q.get("speaker_mention")
+        if sm is not None:
+            sm_key = _span(sm, spans)
+            if speaker_index < 0 or (*sm_key, speaker_index) not in owned_mentions:
+                raise NeedsFullCheck("speaker_mention")
+        if len(content) > 1:
+            ordered = sorted(content)
+            if any(a[1] > b[0] for a, b in zip(ordered, ordered[1:])):
+                raise NeedsFullCheck("content overlaps")
+        quote_ids.append(q["id"])
+        quotes.append((content, cue_key, speaker_index, q_type))
+
+    target_ids: list[str] = []
+    targets = []
+    for t in obj.get("targets") or ():
+        kind = t["kind"]
+        t_actor = t.get("actor")
+        if kind not in _TARGET_KINDS or type(t["id"]) is not str or type(t["label"]) is not str:
+            raise NeedsFullCheck("target")
+        if t_actor is None and kind == "actor":
+            raise NeedsFullCheck("target actor")
+        target_ids.append(t["id"])
+        targets.append(
+            (tuple(_span(m, spans) for m in t.get("mentions") or ()), -1 if t_actor is None else actor_index[t_actor], kind)
+        )
+    target_index = {t: i for i, t in enumerate(target_ids)}
+
+    quote_id_set = set(quote_ids)
+    stance_ids: list[str] = []
+    stances = []
+    for st in obj.get("stances") or ():
+        polarity = st["polarity"]
+        if polarity not in _POLARITIES or type(st["id"]) is not str:
+            raise NeedsFullCheck("stance")
+        evidence = st.get("evidence")
+        if evidence is not None:
+            for q in evidence.get("quotes") or ():
+                if q not in quote_id_set:
+                    raise NeedsFullCheck("evidence")
+            for s in evidence.get("spans") or ():
+                _span(s, spans)
+        stance_ids.append(st["id"])
+        stances.append((actor_index[st["holder"]], target_index[st["target"]], polarity))
+
+    # Uniqueness the scorer relies on: ids across layers, mentions, stance triples.
+    n_ids = len(actor_ids) + len(quote_ids) + len(target_ids) + len(stance_ids)
+    if len({*actor_ids, *quote_ids, *target_ids, *stance_ids}) != n_ids:
+        raise NeedsFullCheck("duplicate id")
+    if len({(s, e) for s, e, _ in mentions}) != len(mentions) or len(set(stances)) != len(stances):
+        raise NeedsFullCheck("duplicate mention or stance")
+    if text is not None and not spans_match(text, spans):
+        raise NeedsFullCheck("span")
+    return DocKeys(doc_id, text, actor_ids, actor_types, mentions, quote_ids, quotes, target_ids, targets, stance_ids, stances, spans)
+
+
+def keys_from_document(doc: Document) -> DocKeys:
+    """Keys of a parsed document (no checking: validate documents first)."""
+    actor_index = {a.id: i for i, a in enumerate(doc.actors)}
+    target_index = {t.id: i for i, t in enumerate(doc.targets)}
+    spans: list[RawSpan] = []
+    mentions = []
+    for i, actor in enumerate(doc.actors):
+        for m in actor.mentions:
+            spans.append((m.start, m.end, m.text))
+            mentions.append((m.start, m.end, i))
+    quotes = []
+    for q in doc.quotes:
+        spans.extend((c.start, c.end, c.text) for c in q.content)
+        if q.cue is not None:
+            spans.append((q.cue.start, q.cue.end, q.cue.text))
+        if q.speaker_mention is not None:
+            spans.append((q.speaker_mention.start, q.speaker_mention.end, q.speaker_mention.text))
+        quotes.append(
+            (
+                tuple(c.key for c in q.content),
+                q.cue.key if q.cue is not None else None,
+                -1 if q.speaker is None else actor_index[q.speaker],
+                q.type,
+            )
+        )
+    targets = []
+    for t in doc.targets:
+        spans.extend((m.start, m.end, m.text) for m in t.mentions)
+        targets.append((tuple(m.key for m in t.mentions), -1 if t.actor is None else actor_index[t.actor], t.kind))
+    stances = []
+    for st in doc.stances:
+        spans.extend((s.start, s.end, s.text) for s in st.evidence.spans)
+        stances.append((actor_index[st.holder], target_index[st.target], st.polarity))
+    return DocKeys(
+        doc.id,
+        doc.text,
+        [a.id for a in doc.actors],
+        [a.type for a in doc.actors],
+        mentions,
+        [q.id for q in doc.quotes],
+        quotes,
+        [t.id for t in doc.targets],
+        targets,
+        [s.id for s in doc.stances],
+        stances,
+        spans,
+    )
+
+
+@dataclass(slots=True)
+class Prepared:
+    """A document ready for alignment: trimmed spans, canonical order, index references.
+
+    mentions[i] = (start, end, actor type, actor index), sorted by offsets;
+    actor_mentions[a] = indices into `mentions`; quotes[q] = (content item,
+    cue, speaker index or -1, type); targets[t] = (mention item, actor index
+    or -1, kind); stances[s] = (holder index, target index, polarity).
+    """
+
+    id: str
+    text: str
+    actor_ids: list[str]
+    actor_types: list[str]
+    actor_mentions: list[list[int]]
+    mentions: list[tuple[int, int, str, int]]
+    quote_ids: list[str]
+    quotes: list[tuple[Item, SpanKey | None, int, str]]
+    target_ids: list[str]
+    targets: list[tuple[Item, int, str]]
+    stance_ids: list[str]
+    stances: list[tuple[int, int, str]]
+
+
+def _order(keys: list[Any]) -> tuple[list[int], list[int]]:
+    """The canonical order of items with sort keys, and each old index's new position."""
+    order = sorted(range(len(keys)), key=keys.__getitem__)
+    position = [0] * len(keys)
+    for new, old in enumerate(order):
+        position[old] = new
+    return order, position
+
+
+def prepare(keys: DocKeys, text: str, *, trim: bool) -> Prepared:
+    """Trim spans (if asked), put every layer in canonical order, renumber references."""
+    raw_mentions = keys.mentions
+    spans = [(s, e) for s, e, _ in raw_mentions]
+    if trim and spans:
+        spans = trim_all(text, spans)
+
+    # Actors: ordered by their (trimmed) mentions, then type and id.
+    per_actor: list[list[SpanKey]] = [[] for _ in keys.actor_ids]
+    for (s, e), (_, _, a) in zip(spans, raw_mentions):
+        per_actor[a].append((s, e))
+    for lst in per_actor:
+        lst.sort()
+    a_order, a_pos = _order([(per_actor[i], keys.actor_types[i], keys.actor_ids[i]) for i in range(len(keys.actor_ids))])
+    actor_types = [keys.actor_types[i] for i in a_order]
+
+    mentions = sorted((s, e, actor_types[a_pos[a]], a_pos[a]) for (s, e), (_, _, a) in zip(spans, raw_mentions))
+    actor_mentions: list[list[int]] = [[] for _ in a_order]
+    for index, m in enumerate(mentions):
+        actor_mentions[m[3]].append(index)
+
+    def item(raw: tuple[SpanKey, ...]) -> Item:
+        return canonical_item(trim_all(text, raw) if trim else raw)
+
+    quotes_raw = [
+        (
+            item(content),
+            None if cue is None else (item((cue,))[0] if trim else cue),
+            -1 if speaker < 0 else a_pos[speaker],
+            q_type,
+        )
+        for content, cue, speaker, q_type in keys.quotes
+    ]
+    q_order, _ = _order([(quotes_raw[i], keys.quote_ids[i]) for i in range(len(quotes_raw))])
+
+    targets_raw = [
+        (item(mentions_) if mentions_ else (), -1 if actor < 0 else a_pos[actor], kind)
+        for mentions_, actor, kind in keys.targets
+    ]
+    t_order, t_pos = _order([(targets_raw[i], keys.target_ids[i]) for i in range(len(targets_raw))])
+
+    stances_raw = [(a_pos[h], t_pos[t], p) for h, t, p in keys.stances]
+    s_order, _ = _order([(stances_raw[i], keys.stance_ids[i]) for i in range(len(stances_raw))])
+
+    return Prepared(
+        id=keys.id,
+        text=text,
+        actor_ids=[keys.actor_ids[i] for i in a_order],
+        actor_types=actor_types,
+        actor_mentions=actor_mentions,
+        mentions=mentions,
+        quote_ids=[keys.quote_ids[i] for i in q_order],
+        quotes=[quotes_raw[i] for i in q_order],
+        target_ids=[keys.target_ids[i] for i in t_order],
+        targets=[targets_raw[i] for i in t_order],
+        stance_ids=[keys.stance_ids[i] for i in s_order],
+        stances=[stances_raw[i] for i in s_order],
+    )
