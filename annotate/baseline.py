@@ -78,6 +78,10 @@ class SpacyRulesExtractor:
     def nlp(self):
         return load_pipeline(self.model)
 
+    def setup(self) -> None:
+        """Load the pipeline now (the benchmark calls this before it starts the clock)."""
+        load_pipeline(self.model)
+
     def extract(self, documents: Iterable[Document]) -> Iterator[Document]:
         """Annotate `documents` (only id, text and meta are read); same ids, same order."""
         nlp = self.nlp
