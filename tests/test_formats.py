@@ -9,7 +9,7 @@ from pathlib import Path
 import orjson
 import pytest
 
-from formats_fixtures import realistic
+from test_formats_fixtures import realistic
 from whosaidwhat.annotate.formats import brat, dna, doccano, labelstudio, spacy_docbin
 from whosaidwhat.annotate.formats.graph import LINK_LABELS
 from whosaidwhat.annotate.formats.report import ConversionReport

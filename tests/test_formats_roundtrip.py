@@ -8,7 +8,7 @@ from pathlib import Path
 import pytest
 from hypothesis import HealthCheck, given, settings
 
-from formats_fixtures import assert_round_trip, canonical, documents, realistic
+from test_formats_fixtures import assert_round_trip, canonical, documents, realistic
 from whosaidwhat.annotate.formats import brat, doccano, labelstudio, spacy_docbin
 from whosaidwhat.annotate.formats.report import ConversionReport
 from whosaidwhat.corpus import jsonl

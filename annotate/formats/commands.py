@@ -40,7 +40,11 @@ def _usage_error(message: str) -> Exception:
 
 
 def register(subparsers: argparse._SubParsersAction) -> None:
-    formats = "\n".join(f"  {name:<19} {what}" for name, what in {**READERS, **WRITERS}.items() if name != OURS)
+    formats = "\n".join(
+        f"  {name:<19} " + "; ".join(f"{verb}: {table[name]}" for verb, table in (("from", READERS), ("to", WRITERS))
+                                      if name in table)
+        for name in WRITERS if name != OURS
+    )
     p = subparsers.add_parser(
         "convert",
         help="convert between the corpus format and Label Studio, brat, doccano, spaCy and DNA",
@@ -51,7 +55,8 @@ def register(subparsers: argparse._SubParsersAction) -> None:
     )
     p.add_argument("--from", dest="source", choices=sorted(READERS), help="format of IN (default: whosaidwhat)")
     p.add_argument("--to", dest="target", choices=sorted(WRITERS), help="format of OUT (default: whosaidwhat)")
-    p.add_argument("paths", nargs="+", metavar="IN OUT", help="input and output path")
+    p.add_argument("input", nargs="?", metavar="IN", help="input path (not needed for labelstudio-config)")
+    p.add_argument("output", metavar="OUT", help="output path")
     p.add_argument("--mapping", metavar="MAPPING", help="brat only: 'default', 'attribution' (PARC/PolNeAR-style) "
                    "or a mapping JSON file (default: default)")
     p.add_argument("--model-version", metavar="NAME", help="labelstudio only: the predictions' model_version "
@@ -107,14 +112,12 @@ def run_convert(args: argparse.Namespace) -> int:
     if args.model_version is not None and target != "labelstudio":
         raise _usage_error("--model-version applies to --to labelstudio only")
     if target == "labelstudio-config":
-        if len(args.paths) > 2:
-            raise _usage_error("expected [IN] OUT")
-        labelstudio.write_config(args.paths[-1])
-        print(f"wrote the Label Studio labeling config to {args.paths[-1]}")
+        labelstudio.write_config(args.output)
+        print(f"wrote the Label Studio labeling config to {args.output}")
         return 0
-    if len(args.paths) != 2:
-        raise _usage_error(f"expected IN and OUT, got {len(args.paths)} path(s)")
-    inp, out = args.paths
+    if args.input is None:
+        raise _usage_error("expected IN and OUT")
+    inp, out = args.input, args.output
     report = ConversionReport(source, target)
     documents = _read(source, inp, report, args.mapping)
     report.documents = 0
@@ -122,6 +125,6 @@ def run_convert(args: argparse.Namespace) -> int:
     if source != OURS:
         report.documents = len(documents)
     for warning in report.warnings:
-        print(f"warning: {warning}", file=sys.stderr)
+        print(f"{'warning' if warning.dropped else 'note'}: {warning}", file=sys.stderr)
     print(report.summary(out))
     return 0

@@ -102,7 +102,7 @@ _WORDS = ["Anna", "said", "the", "plan", "“no”", "Kyiv", "we", "will", "talk
 
 
 @st.composite
-def documents(draw, *, token_aligned: bool = True) -> Document:
+def documents(draw) -> Document:
     """A random valid document; every span covers whole words (as annotators mark them)."""
     words = draw(st.lists(st.sampled_from(_WORDS), min_size=12, max_size=40))
     text = " ".join(words)
