@@ -47,7 +47,7 @@ from ..corpus.model import Document
 from .config import Criterion, ScoreConfig
 from .keys import Prepared, keys_from_document, prepare
 from .matching import Pair, assign, tiered
-from .spans import SpanKey, item_length, item_overlaps, tokens_in
+from .spans import SpanKey, item_length, item_overlaps, span_overlaps, tokens_in
 
 SCHEMES: tuple[str, ...] = ("strict", "exact", "partial", "type")
 """The four SemEval-2013 Task 9.1 schemes, in nervaluate's terms (ent_type is "type")."""
@@ -86,53 +86,66 @@ def _count(scheme: str, flags: Sequence[tuple[bool, bool]], n_gold: int, n_pred:
 def score_mentions(
     gold: Sequence[tuple[int, int, str]], pred: Sequence[tuple[int, int, str]], method: str = "optimal"
 ) -> MentionResult:
-    """The four schemes over labelled spans ``(start, end, label)`` (half-open offsets).
+    """The four schemes over labelled spans ``(start, end, label, ...)`` (half-open offsets).
 
     Per label, as nervaluate 1.x does, each scheme is evaluated on the gold
     and predicted spans of that label only.
     """
-    shared = item_overlaps([((s, e),) for s, e, _ in gold], [((s, e),) for s, e, _ in pred])
+    shared = span_overlaps([(m[0], m[1]) for m in gold], [(m[0], m[1]) for m in pred])
     # (gold, pred, same span, same label, character Jaccard)
     cand = []
     for (i, j), n in shared.items():
-        gs, ge, gl = gold[i]
-        ps, pe, pl = pred[j]
+        gs, ge, gl = gold[i][:3]
+        ps, pe, pl = pred[j][:3]
         cand.append((i, j, gs == ps and ge == pe, gl == pl, n / ((ge - gs) + (pe - ps) - n)))
-    one_to_one = len({c[0] for c in cand}) == len(cand) == len({c[1] for c in cand})
+    n_gold = Counter(m[2] for m in gold)
+    n_pred = Counter(m[2] for m in pred)
+    labels = sorted(n_gold.keys() | n_pred.keys())
+    G, P = len(gold), len(pred)
+
+    if len({c[0] for c in cand}) == len(cand) == len({c[1] for c in cand}):
+        # A one-to-one candidate graph: every objective keeps every pair, in every
+        # scheme and for every label, so the counts follow directly.
+        pairs = [(c[2], c[3]) for c in cand]
+        overall = {scheme: _count(scheme, pairs, G, P) for scheme in SCHEMES}
+        per_label_pairs: dict[str, list[tuple[bool, bool]]] = {label: [] for label in labels}
+        for c in cand:
+            if c[3]:
+                per_label_pairs[gold[c[0]][2]].append((c[2], True))
+        per_label = {
+            label: {scheme: _count(scheme, per_label_pairs[label], n_gold[label], n_pred[label]) for scheme in SCHEMES}
+            for label in labels
+        }
+        return MentionResult(overall, per_label, sorted((c[0], c[1], c[2]) for c in cand))
+
     bound = float(len(cand))
 
     def matched(objective, candidates) -> list[tuple]:
-        # With a one-to-one candidate graph every objective keeps every pair.
-        if one_to_one or len(candidates) <= 1:
+        if len(candidates) <= 1:
             return list(candidates)
         by_pair = {(c[0], c[1]): c for c in candidates}
         chosen = assign([(c[0], c[1], objective(c)) for c in candidates], method)
         return [by_pair[p] for p in chosen]
 
-    first = {
-        "strict": lambda c: tiered(c[2] and c[3], 1, c[4], bound=bound),
-        "exact": lambda c: tiered(c[2], 1, c[4], bound=bound),
-        "type": lambda c: tiered(c[3], 1, c[4], bound=bound),
+    span_first = lambda c: tiered(c[2], 1, c[4], bound=bound)  # noqa: E731
+    by_scheme = {
+        "strict": matched(lambda c: tiered(c[2] and c[3], 1, c[4], bound=bound), cand),
+        "exact": matched(span_first, cand),
+        "type": matched(lambda c: tiered(c[3], 1, c[4], bound=bound), cand),
     }
-    by_scheme = {name: matched(obj, cand) for name, obj in first.items()}
     by_scheme["partial"] = by_scheme["exact"]
-    overall = {
-        scheme: _count(scheme, [(c[2], c[3]) for c in by_scheme[scheme]], len(gold), len(pred)) for scheme in SCHEMES
-    }
-
+    overall = {scheme: _count(scheme, [(c[2], c[3]) for c in by_scheme[scheme]], G, P) for scheme in SCHEMES}
     per_label: dict[str, dict[str, Outcome]] = {}
-    n_gold = Counter(label for _, _, label in gold)
-    n_pred = Counter(label for _, _, label in pred)
-    for label in sorted(n_gold.keys() | n_pred.keys()):
+    for label in labels:
         same = [c for c in cand if c[3] and gold[c[0]][2] == label]
-        by_span = matched(first["exact"], same)
-        by_type = matched(lambda c: tiered(1, c[2], c[4], bound=bound), same)
+        by_span = [(c[2], True) for c in matched(span_first, same)]
+        by_type = [(c[2], True) for c in matched(lambda c: tiered(1, c[2], c[4], bound=bound), same)]
         g, p = n_gold[label], n_pred[label]
         per_label[label] = {
-            "strict": _count("strict", [(c[2], True) for c in by_span], g, p),
-            "exact": _count("exact", [(c[2], True) for c in by_span], g, p),
-            "partial": _count("partial", [(c[2], True) for c in by_span], g, p),
-            "type": _count("type", [(c[2], True) for c in by_type], g, p),
+            "strict": _count("strict", by_span, g, p),
+            "exact": _count("exact", by_span, g, p),
+            "partial": _count("partial", by_span, g, p),
+            "type": _count("type", by_type, g, p),
         }
     return MentionResult(overall, per_label, sorted((c[0], c[1], c[2]) for c in by_scheme["exact"]))
 
@@ -198,14 +211,19 @@ def _meets(c: QuoteCandidate, criterion: Criterion) -> tuple[bool, float]:
     return value >= criterion.threshold - 1e-12, value
 
 
-def match_quotes(candidates: Sequence[QuoteCandidate], criterion: Criterion, method: str = "optimal") -> list[QuoteCandidate]:
-    """The pairs matched under one criterion: most pairs meeting it, then most similarity."""
+def match_quotes(
+    candidates: Sequence[QuoteCandidate], criterion: Criterion, method: str = "optimal", one_to_one: bool = False
+) -> list[QuoteCandidate]:
+    """The pairs matched under one criterion: most pairs meeting it, then most similarity.
+
+    `one_to_one` says that no quote has two candidates, so every passing pair is kept.
+    """
     passing = []
     for c in candidates:
         ok, value = _meets(c, criterion)
         if ok:
             passing.append((c, value))
-    if len({c.gold for c, _ in passing}) == len(passing) == len({c.pred for c, _ in passing}):
+    if one_to_one or len(passing) <= 1:
         return [c for c, _ in passing]
     by_pair = {(c.gold, c.pred): c for c, _ in passing}
     bound = float(len(passing))
@@ -272,9 +290,7 @@ class Aligned:
 
 def align_prepared(gold: Prepared, pred: Prepared, config: ScoreConfig) -> Aligned:
     method = config.alignment
-    mentions = score_mentions(
-        [(s, e, t) for s, e, t, _ in gold.mentions], [(s, e, t) for s, e, t, _ in pred.mentions], method
-    )
+    mentions = score_mentions(gold.mentions, pred.mentions, method)
     actors = align_actors(gold, pred, mentions.pairs, method)
     actor_map = {pa: ga for ga, pa, _ in actors}
 
@@ -282,7 +298,8 @@ def align_prepared(gold: Prepared, pred: Prepared, config: ScoreConfig) -> Align
     need_tokens = any(c.kind == "tok" for c in criteria)
     token_cache: dict[SpanKey, int] = {}
     candidates = quote_candidates(gold, pred, need_tokens, token_cache)
-    quote_matches = {c.name: match_quotes(candidates, c, method) for c in criteria}
+    one_to_one = len({c.gold for c in candidates}) == len(candidates) == len({c.pred for c in candidates})
+    quote_matches = {c.name: match_quotes(candidates, c, method, one_to_one) for c in criteria}
 
     text = gold.text
     g_spans = [s for q in gold.quotes for s in q[0]]

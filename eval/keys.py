@@ -21,10 +21,11 @@ change a score.
 from __future__ import annotations
 
 from dataclasses import dataclass
+from operator import sub
 from typing import Any
 
 from ..corpus.model import ACTOR_TYPES, POLARITIES, QUOTE_TYPES, TARGET_KINDS, Document
-from .spans import Item, SpanKey, canonical_item, trim_all
+from .spans import Item, SpanKey, canonical_item, trim as trim_span, trim_all
 
 _ACTOR_TYPES = frozenset(ACTOR_TYPES)
 _QUOTE_TYPES = frozenset(QUOTE_TYPES)
@@ -59,14 +60,23 @@ class DocKeys:
 def spans_match(text: str, spans: list[RawSpan]) -> bool:
     """Each span is non-empty, inside the text and repeats the text it covers.
 
-    ``e - s == len(t)`` together with ``text[s:e] == t`` rules out slices
-    that Python would have clipped at the end of the text; ``s >= 0`` rules
-    out negative indices.
+    Offsets must be ints (not bools or floats); ``end - start == len(text)``
+    together with ``text[start:end] == covered`` rules out slices that Python
+    would have clipped at the end of the text, ``start >= 0`` negative
+    indices.  Written with `map` so that the loop runs in C.
     """
-    return all(
-        type(s) is int and type(e) is int and s >= 0 and e - s == len(t) > 0 and text[s:e] == t
-        for s, e, t in spans
-    )
+    if not spans:
+        return True
+    starts, ends, covered = zip(*spans)
+    if set(map(type, starts)) != _INT or set(map(type, ends)) != _INT or set(map(type, covered)) != _STR:
+        return False
+    if min(starts) < 0 or list(map(sub, ends, starts)) != list(map(len, covered)) or min(map(len, covered)) == 0:
+        return False
+    return list(map(text.__getitem__, map(slice, starts, ends))) == list(covered)
+
+
+_INT = {int}
+_STR = {str}
 
 
 def _span(value: Any, out: list[RawSpan]) -> SpanKey:
@@ -260,6 +270,9 @@ def _order(keys: list[Any]) -> tuple[list[int], list[int]]:
     return order, position
 
 
+_NO_SPAN = (float("inf"), float("inf"))
+
+
 def prepare(keys: DocKeys, text: str, *, trim: bool) -> Prepared:
     """Trim spans (if asked), put every layer in canonical order, renumber references."""
     raw_mentions = keys.mentions
@@ -267,27 +280,31 @@ def prepare(keys: DocKeys, text: str, *, trim: bool) -> Prepared:
     if trim and spans:
         spans = trim_all(text, spans)
 
-    # Actors: ordered by their (trimmed) mentions, then type and id.
-    per_actor: list[list[SpanKey]] = [[] for _ in keys.actor_ids]
-    for (s, e), (_, _, a) in zip(spans, raw_mentions):
-        per_actor[a].append((s, e))
-    for lst in per_actor:
-        lst.sort()
-    a_order, a_pos = _order([(per_actor[i], keys.actor_types[i], keys.actor_ids[i]) for i in range(len(keys.actor_ids))])
-    actor_types = [keys.actor_types[i] for i in a_order]
+    # Actors: ordered by their first (trimmed) mention — mentions are unique, so
+    # this is a content order — then type and id for actors without mentions.
+    first: dict[int, SpanKey] = {}
+    for span, (_, _, a) in zip(spans, raw_mentions):
+        f = first.get(a)
+        if f is None or span < f:
+            first[a] = span
+    ids, types = keys.actor_ids, keys.actor_types
+    a_order, a_pos = _order([(first.get(i, _NO_SPAN), types[i], ids[i]) for i in range(len(ids))])
+    actor_types = [types[i] for i in a_order]
 
-    mentions = sorted((s, e, actor_types[a_pos[a]], a_pos[a]) for (s, e), (_, _, a) in zip(spans, raw_mentions))
+    mentions = sorted([(s, e, actor_types[a_pos[a]], a_pos[a]) for (s, e), (_, _, a) in zip(spans, raw_mentions)])
     actor_mentions: list[list[int]] = [[] for _ in a_order]
     for index, m in enumerate(mentions):
         actor_mentions[m[3]].append(index)
 
     def item(raw: tuple[SpanKey, ...]) -> Item:
+        if len(raw) == 1:
+            return (trim_span(text, *raw[0]),) if trim else raw
         return canonical_item(trim_all(text, raw) if trim else raw)
 
     quotes_raw = [
         (
             item(content),
-            None if cue is None else (item((cue,))[0] if trim else cue),
+            None if cue is None else (trim_span(text, *cue) if trim else cue),
             -1 if speaker < 0 else a_pos[speaker],
             q_type,
         )
@@ -307,7 +324,7 @@ def prepare(keys: DocKeys, text: str, *, trim: bool) -> Prepared:
     return Prepared(
         id=keys.id,
         text=text,
-        actor_ids=[keys.actor_ids[i] for i in a_order],
+        actor_ids=[ids[i] for i in a_order],
         actor_types=actor_types,
         actor_mentions=actor_mentions,
         mentions=mentions,

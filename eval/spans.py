@@ -33,6 +33,8 @@ def trim(text: str, start: int, end: int) -> SpanKey:
     """
     s, e = start, end
     chars = TRIM_CHARACTERS
+    if text[s] not in chars and text[e - 1] not in chars:
+        return start, end
     while s < e and text[s] in chars:
         s += 1
     while e > s and text[e - 1] in chars:
@@ -65,48 +67,62 @@ def item_length(item: Item) -> int:
     return sum(e - s for s, e in item)
 
 
-def _disjoint(items: Sequence[Item]) -> bool:
-    """True when no two spans of a side overlap (the usual case: flat mentions, separate quotes)."""
-    flat = sorted(span for item in items for span in item)
-    return all(a[1] <= b[0] for a, b in zip(flat, flat[1:]))
+def _disjoint(spans: Sequence[SpanKey]) -> bool:
+    """True when no two of the (sorted) spans overlap: the usual case (flat mentions, separate quotes)."""
+    return all(a[1] <= b[0] for a, b in zip(spans, spans[1:]))
+
+
+def span_overlaps(gold: Sequence[SpanKey], pred: Sequence[SpanKey]) -> dict[tuple[int, int], int]:
+    """Characters shared by each (gold index, pred index) pair of overlapping spans.
+
+    Fast path: when the spans of neither side overlap each other, a span equal
+    to a span of the other side overlaps nothing else (anything overlapping
+    one would overlap the other on its own side), so equal spans are paired
+    with a dictionary and only the remaining spans are swept.
+    """
+    if not gold or not pred:
+        return {}
+    if _disjoint(sorted(gold)) and _disjoint(sorted(pred)):
+        position = {span: i for i, span in enumerate(gold)}
+        shared: dict[tuple[int, int], int] = {}
+        rest_p: list[int] = []
+        for j, span in enumerate(pred):
+            i = position.pop(span, None)
+            if i is None:
+                rest_p.append(j)
+            else:
+                shared[(i, j)] = span[1] - span[0]
+        if rest_p and position:
+            rest_g = sorted(position.values())
+            for (a, b), n in _sweep([gold[i] for i in rest_g], [pred[j] for j in rest_p]).items():
+                shared[(rest_g[a], rest_p[b])] = n
+        return shared
+    return _sweep(gold, pred)
 
 
 def item_overlaps(gold: Sequence[Item], pred: Sequence[Item]) -> dict[tuple[int, int], int]:
     """Characters shared by each (gold index, pred index) pair of items that overlap.
 
-    Fast path: when neither side has overlapping spans, an item that equals an
-    item of the other side overlaps nothing else (anything overlapping one
-    would overlap the other on its own side), so exact pairs are found with a
-    dictionary and only the remaining items are swept.
+    Items are flattened to their spans, `span_overlaps` pairs the spans, and
+    the shared characters are summed per pair of items (the spans of one
+    canonical item are disjoint, so nothing is counted twice).
     """
-    if not gold or not pred:
-        return {}
-    if _disjoint(gold) and _disjoint(pred):
-        by_item = {item: i for i, item in enumerate(gold)}
-        shared: dict[tuple[int, int], int] = {}
-        rest_g = set(range(len(gold)))
-        rest_p: list[int] = []
-        for j, item in enumerate(pred):
-            i = by_item.get(item)
-            if i is None:
-                rest_p.append(j)
-            else:
-                shared[(i, j)] = item_length(item)
-                rest_g.discard(i)
-        if rest_p and rest_g:
-            g_index = sorted(rest_g)
-            for (a, b), n in _sweep([gold[i] for i in g_index], [pred[j] for j in rest_p]).items():
-                shared[(g_index[a], rest_p[b])] = n
-        return shared
-    return _sweep(gold, pred)
+    if all(len(item) == 1 for item in gold) and all(len(item) == 1 for item in pred):
+        return span_overlaps([item[0] for item in gold], [item[0] for item in pred])
+    g_owner = [i for i, item in enumerate(gold) for _ in item]
+    p_owner = [j for j, item in enumerate(pred) for _ in item]
+    shared: dict[tuple[int, int], int] = {}
+    g_spans = [span for item in gold for span in item]
+    p_spans = [span for item in pred for span in item]
+    for (a, b), n in span_overlaps(g_spans, p_spans).items():
+        key = (g_owner[a], p_owner[b])
+        shared[key] = shared.get(key, 0) + n
+    return shared
 
 
-def _sweep(gold: Sequence[Item], pred: Sequence[Item]) -> dict[tuple[int, int], int]:
+def _sweep(gold: Sequence[SpanKey], pred: Sequence[SpanKey]) -> dict[tuple[int, int], int]:
     """Plane sweep over all spans in start order, keeping the spans still open on each side."""
-    events = sorted(
-        [(s, 0, e, i) for i, item in enumerate(gold) for s, e in item]
-        + [(s, 1, e, j) for j, item in enumerate(pred) for s, e in item]
-    )
+    events = sorted([(s, 0, e, i) for i, (s, e) in enumerate(gold)] + [(s, 1, e, j) for j, (s, e) in enumerate(pred)])
     open_spans: tuple[list[tuple[int, int]], list[tuple[int, int]]] = ([], [])
     shared: dict[tuple[int, int], int] = {}
     for s, side, e, index in events:
