@@ -153,10 +153,19 @@ def score_mentions(
 # -- actors -----------------------------------------------------------------------------------
 
 
+def _name_key(name: str) -> str:
+    return " ".join(name.casefold().split())
+
+
 def align_actors(
     gold: Prepared, pred: Prepared, mention_pairs: Sequence[tuple[int, int, bool]], method: str = "optimal"
 ) -> list[tuple[int, int, float]]:
-    """(gold actor, pred actor, φ) of the entity alignment; φ is Dice over aligned mentions."""
+    """(gold actor, pred actor, φ) of the entity alignment; φ is Dice over aligned mentions.
+
+    Actors without any mention (possible, e.g. a stance holder only named in
+    metadata) have nothing to compare; two such actors get φ = 1 when their
+    names are equal ignoring case and spacing, so that they can still align.
+    """
     shared: Counter[tuple[int, int]] = Counter(
         (gold.mentions[i][3], pred.mentions[j][3]) for i, j, _ in mention_pairs
     )
@@ -164,6 +173,15 @@ def align_actors(
         (ga, pa): 2.0 * n / (len(gold.actor_mentions[ga]) + len(pred.actor_mentions[pa]))
         for (ga, pa), n in shared.items()
     }
+    bare_gold = [a for a, ms in enumerate(gold.actor_mentions) if not ms]
+    if bare_gold:
+        by_name: dict[str, list[int]] = {}
+        for a in bare_gold:
+            by_name.setdefault(_name_key(gold.actor_names[a]), []).append(a)
+        for pa, ms in enumerate(pred.actor_mentions):
+            if not ms:
+                for ga in by_name.get(_name_key(pred.actor_names[pa]), ()):
+                    phi[(ga, pa)] = 1.0
     chosen = assign([(ga, pa, w) for (ga, pa), w in phi.items()], method)
     return [(ga, pa, phi[(ga, pa)]) for ga, pa in chosen]
 

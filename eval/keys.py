@@ -47,6 +47,7 @@ class DocKeys:
     text: str | None
     actor_ids: list[str]
     actor_types: list[str]
+    actor_names: list[str]
     mentions: list[tuple[int, int, int]]  # (start, end, actor index)
     quote_ids: list[str]
     quotes: list[tuple[tuple[SpanKey, ...], SpanKey | None, int, str]]  # content, cue, speaker (-1), type
@@ -108,6 +109,7 @@ def _keys_from_json(obj: dict[str, Any], prediction: bool) -> DocKeys:
     spans: list[RawSpan] = []
     actor_ids: list[str] = []
     actor_types: list[str] = []
+    actor_names: list[str] = []
     mentions: list[tuple[int, int, int]] = []
     for index, actor in enumerate(obj.get("actors") or ()):
         a_type = actor["type"]
@@ -115,6 +117,7 @@ def _keys_from_json(obj: dict[str, Any], prediction: bool) -> DocKeys:
             raise NeedsFullCheck("actor")
         actor_ids.append(actor["id"])
         actor_types.append(a_type)
+        actor_names.append(actor["name"])
         for m in actor.get("mentions") or ():
             s, e, t = m["start"], m["end"], m["text"]
             spans.append((s, e, t))
@@ -185,7 +188,7 @@ def _keys_from_json(obj: dict[str, Any], prediction: bool) -> DocKeys:
         raise NeedsFullCheck("duplicate mention or stance")
     if text is not None and not spans_match(text, spans):
         raise NeedsFullCheck("span")
-    return DocKeys(doc_id, text, actor_ids, actor_types, mentions, quote_ids, quotes, target_ids, targets, stance_ids, stances, spans)
+    return DocKeys(doc_id, text, actor_ids, actor_types, actor_names, mentions, quote_ids, quotes, target_ids, targets, stance_ids, stances, spans)
 
 
 def keys_from_document(doc: Document) -> DocKeys:
@@ -226,6 +229,7 @@ def keys_from_document(doc: Document) -> DocKeys:
         doc.text,
         [a.id for a in doc.actors],
         [a.type for a in doc.actors],
+        [a.name for a in doc.actors],
         mentions,
         [q.id for q in doc.quotes],
         quotes,
@@ -251,6 +255,7 @@ class Prepared:
     text: str
     actor_ids: list[str]
     actor_types: list[str]
+    actor_names: list[str]
     actor_mentions: list[list[int]]
     mentions: list[tuple[int, int, str, int]]
     quote_ids: list[str]
@@ -310,7 +315,7 @@ def prepare(keys: DocKeys, text: str, *, trim: bool) -> Prepared:
         )
         for content, cue, speaker, q_type in keys.quotes
     ]
-    q_order, _ = _order([(quotes_raw[i], keys.quote_ids[i]) for i in range(len(quotes_raw))])
+    q_order, _ = _order([(q[0], q[1] or (-1, -1), q[2], q[3], keys.quote_ids[i]) for i, q in enumerate(quotes_raw)])
 
     targets_raw = [
         (item(mentions_) if mentions_ else (), -1 if actor < 0 else a_pos[actor], kind)
@@ -326,6 +331,7 @@ def prepare(keys: DocKeys, text: str, *, trim: bool) -> Prepared:
         text=text,
         actor_ids=[ids[i] for i in a_order],
         actor_types=actor_types,
+        actor_names=[keys.actor_names[i] for i in a_order],
         actor_mentions=actor_mentions,
         mentions=mentions,
         quote_ids=[keys.quote_ids[i] for i in q_order],

@@ -152,7 +152,7 @@ class _Run:
     def add(self, gold: DocKeys, pred: DocKeys | None, text: str) -> None:
         missing = pred is None
         if pred is None:
-            pred = DocKeys(gold.id, None, [], [], [], [], [], [], [], [], [], [])
+            pred = DocKeys(gold.id, None, [], [], [], [], [], [], [], [], [], [], [])
         trim = self.config.trim
         aligned = align_prepared(prepare(gold, text, trim=trim), prepare(pred, text, trim=trim), self.config)
         self.block.append(self.layout.row(aligned))
