@@ -105,17 +105,28 @@ def score_mentions(
 
     if len({c[0] for c in cand}) == len(cand) == len({c[1] for c in cand}):
         # A one-to-one candidate graph: every objective keeps every pair, in every
-        # scheme and for every label, so the counts follow directly.
-        pairs = [(c[2], c[3]) for c in cand]
-        overall = {scheme: _count(scheme, pairs, G, P) for scheme in SCHEMES}
-        per_label_pairs: dict[str, list[tuple[bool, bool]]] = {label: [] for label in labels}
-        for c in cand:
-            if c[3]:
-                per_label_pairs[gold[c[0]][2]].append((c[2], True))
-        per_label = {
-            label: {scheme: _count(scheme, per_label_pairs[label], n_gold[label], n_pred[label]) for scheme in SCHEMES}
-            for label in labels
+        # scheme and for every label, so the counts follow from four tallies.
+        m = len(cand)
+        ex = sum(1 for c in cand if c[2])
+        same = sum(1 for c in cand if c[3])
+        ex_same = sum(1 for c in cand if c[2] and c[3])
+        overall = {
+            "strict": (ex_same, m - ex_same, 0, G - m, P - m),
+            "exact": (ex, m - ex, 0, G - m, P - m),
+            "partial": (ex, 0, m - ex, G - m, P - m),
+            "type": (same, m - same, 0, G - m, P - m),
         }
+        tally = Counter((gold[c[0]][2], c[2]) for c in cand if c[3])
+        per_label = {}
+        for label in labels:
+            lex, lm = tally[(label, True)], tally[(label, True)] + tally[(label, False)]
+            g, p = n_gold[label], n_pred[label]
+            per_label[label] = {
+                "strict": (lex, lm - lex, 0, g - lm, p - lm),
+                "exact": (lex, lm - lex, 0, g - lm, p - lm),
+                "partial": (lex, 0, lm - lex, g - lm, p - lm),
+                "type": (lm, 0, 0, g - lm, p - lm),
+            }
         return MentionResult(overall, per_label, sorted((c[0], c[1], c[2]) for c in cand))
 
     bound = float(len(cand))
