@@ -19,6 +19,7 @@ from whosaidwhat.annotate.rules_actors import (
     ActorCluster,
     MentionCandidate,
     cluster_actors,
+    prepare_segment,
     resolve_pronouns,
     segment_mentions,
 )
@@ -108,10 +109,11 @@ class SpacyRulesExtractor:
 
     def _analyse_segment(self, sdoc, base: int, regions: RegionIndex) -> _SegmentResult:
         lexicon = self.lexicon
+        prepare_segment(sdoc)
         inside_quote = regions.inside_content
         named = segment_mentions(sdoc, base, lexicon, inside_quote)
-        local_regions = regions.within(base, base + len(sdoc.text))
-        local_regions = [r for r in local_regions if r.close <= base + len(sdoc.text)]
+        end = base + len(sdoc.user_data["wsw_text"])
+        local_regions = [r for r in regions.within(base, end) if r.close <= end]
         quotes, speakers = segment_quotes(sdoc, base, local_regions, named, lexicon, inside_quote)
         mentions = named + speakers
         stances = []

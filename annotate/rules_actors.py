@@ -110,6 +110,42 @@ class ActorCluster:
 # --------------------------------------------------------------------------- per segment
 
 
+def prepare_segment(sdoc) -> None:
+    """Cache the segment's text and each token's sentence in ``sdoc.user_data``.
+
+    spaCy rebuilds ``Doc.text`` and finds ``Token.sent`` by walking the document on every
+    access; the rules ask for both often enough that caching them is most of their speed.
+    """
+    starts = [0] * len(sdoc)
+    ends: dict[int, int] = {}
+    if len(sdoc):
+        for sent in sdoc.sents:
+            for i in range(sent.start, sent.end):
+                starts[i] = sent.start
+            ends[sent.start] = sent.end
+    sdoc.user_data["wsw_text"] = sdoc.text
+    sdoc.user_data["wsw_sent_start"] = starts
+    sdoc.user_data["wsw_sent_end"] = ends
+
+
+def segment_text(sdoc) -> str:
+    return sdoc.user_data["wsw_text"]
+
+
+def sentence_of(token) -> tuple[int, int]:
+    """Token indices ``[start, end)`` of the token's sentence."""
+    start = token.doc.user_data["wsw_sent_start"][token.i]
+    return start, token.doc.user_data["wsw_sent_end"][start]
+
+
+def sentence_root(token):
+    root = token
+    while root.head.i != root.i:  # spaCy makes a new Token object per access: compare indices
+        root = root.head
+    return root
+
+
+
 def _char_span(token, base: int) -> tuple[int, int]:
     return base + token.idx, base + token.idx + len(token.text)
 
@@ -147,7 +183,7 @@ def segment_mentions(sdoc, base: int, lexicon: Lexicon, inside_quote) -> list[Me
             continue
         start, _ = _char_span(tokens[0], base)
         _, end = _char_span(tokens[-1], base)
-        text = sdoc.text[start - base : end - base]
+        text = segment_text(sdoc)[start - base : end - base]
         text = _POSSESSIVE.sub("", text) if _POSSESSIVE.search(text) and len(text) > 2 else text
         end = start + len(text)
         if not text.strip():
@@ -180,7 +216,8 @@ def _title_before(ent, lexicon: Lexicon) -> set[int]:
     sdoc = ent.doc
     i = ent.start - 1
     collected: list[int] = []
-    while i >= ent.sent.start and sdoc[i].text[:1].isupper() and sdoc[i].is_alpha and sdoc[i].ent_type_ != "PERSON":
+    sent_start = sentence_of(ent[0])[0]
+    while i >= sent_start and sdoc[i].text[:1].isupper() and sdoc[i].is_alpha and sdoc[i].ent_type_ != "PERSON":
         collected.append(i)
         i -= 1
     collected.reverse()
@@ -211,7 +248,7 @@ def _appos_of_subject(token) -> bool:
 def _is_place(token) -> bool:
     """A place, not an actor: the object of a locative preposition ("in Brussels", "to Munich")."""
     head = token
-    while head.dep_ == "compound" and head.head is not head:
+    while head.dep_ == "compound" and head.head.i != head.i:
         head = head.head
     if head.dep_ != "pobj":
         return False
@@ -227,7 +264,7 @@ def _norp_group(tokens, base: int, lexicon: Lexicon, inside_quote) -> MentionCan
     if last.tag_ in ("NNPS", "NNS") and last.dep_ not in ("amod", "compound"):
         start, _ = _char_span(tokens[0], base)
         _, end = _char_span(last, base)
-        text = last.doc.text[start - base : end - base]
+        text = segment_text(last.doc)[start - base : end - base]
         return MentionCandidate(start, end, text, "name", "GROUP", subject=last.dep_ == "nsubj",
                                 plural=True, in_quote=inside_quote(start, end))
     head = last.head
@@ -235,7 +272,7 @@ def _norp_group(tokens, base: int, lexicon: Lexicon, inside_quote) -> MentionCan
         first = tokens[0]
         start, _ = _char_span(first, base)
         _, end = _char_span(head, base)
-        text = last.doc.text[start - base : end - base]
+        text = segment_text(last.doc)[start - base : end - base]
         return MentionCandidate(start, end, text, "nominal", "GROUP", subject=head.dep_ in ("nsubj", "nsubjpass"),
                                 plural=True, head=head.lemma_.lower(), in_quote=inside_quote(start, end))
     return None
@@ -248,7 +285,7 @@ def _attach_title_affiliations(mentions: list[MentionCandidate], sdoc, base: int
     for m in mentions:
         if m.type != "PERSON":
             continue
-        after = sdoc.text[m.end - base : m.end - base + 4]
+        after = segment_text(sdoc)[m.end - base : m.end - base + 4]
         if after == " of " and m.end + 4 in by_start:
             m.affiliation = by_start[m.end + 4]
             continue
@@ -290,7 +327,7 @@ def speaker_mention(token, base: int, lexicon: Lexicon, named: list[MentionCandi
         left = [t for t in token.lefts if t.dep_ in ("det", "amod", "compound", "nummod", "poss", "nmod", "quantmod")]
         first = min([token] + [t.left_edge for t in left], key=lambda t: t.i)
         s, _ = _char_span(first, base)
-        text = token.doc.text[s - base : end - base]
+        text = segment_text(token.doc)[s - base : end - base]
         lemma = token.lemma_.lower()
         plural = token.tag_ in ("NNS", "NNPS")
         actor_type = "ORGANIZATION" if lemma in ORGANIZATION_NOUNS else ("GROUP" if plural else "PERSON")

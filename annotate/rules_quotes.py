@@ -30,7 +30,7 @@ import bisect
 from dataclasses import dataclass, field
 
 from whosaidwhat.annotate.lexicon import Cue, Lexicon
-from whosaidwhat.annotate.rules_actors import MentionCandidate, speaker_mention
+from whosaidwhat.annotate.rules_actors import MentionCandidate, segment_text, sentence_of, sentence_root, speaker_mention
 
 OPENING_MARKS = {"“": "double", "«": "guillemet", "„": "low"}
 CLOSING_MARKS = {"”": "double", "»": "guillemet"}
@@ -208,13 +208,13 @@ def _subject(cue, lexicon: Lexicon) -> object | None:
         # "(Bloomberg) -- European leaders … insisted": the nearest subject is the real one.
         return min(subjects, key=lambda c: abs(c.i - cue.i))
     if cue.tag_ == "VBG" and cue.dep_ in ("advcl", "conj", "acl", "xcomp"):
-        root = cue.sent.root
+        root = sentence_root(cue)
         subject = next((c for c in root.children if c.dep_ == "nsubj"), None)
-        if subject is not None and root is not cue:
+        if subject is not None and root.i != cue.i:
             return subject
     verb = cue
     for _ in range(4):
-        if verb.dep_ not in ("conj", "advcl", "xcomp", "acl") or verb.head is verb:
+        if verb.dep_ not in ("conj", "advcl", "xcomp", "acl") or verb.head.i == verb.i:
             return None
         verb = verb.head
         if verb.dep_ == "ccomp" and _is_cue(verb.head, lexicon) is not None:
@@ -233,7 +233,7 @@ def _without_nested_cues(tokens: list, cue, lexicon: Lexicon, roots: tuple = ())
     """
     nested: set[int] = set()
     for t in tokens:
-        if t.i != cue.i and t not in roots and t.i not in nested and (_is_cue(t, lexicon) is not None or _according_to(t)):
+        if t.i != cue.i and t.i not in {r.i for r in roots} and t.i not in nested and (_is_cue(t, lexicon) is not None or _according_to(t)):
             nested.update(x.i for x in t.subtree)
     kept = [t for t in tokens if t.i not in nested]
     kept.sort(key=lambda t: t.i)
@@ -287,12 +287,13 @@ def _according_to_clause(token, base: int) -> tuple[tuple[int, int] | None, obje
     to = token.doc[token.i + 1]
     source = next((c for c in to.children if c.dep_ == "pobj"), None)
     head = token.head
-    if head is token:
+    if head.i == token.i:
         return None, source
     excluded = set(t.i for t in token.subtree) | {to.i}
-    tokens = [t for t in head.subtree if t.i not in excluded and t.sent == token.sent]
+    lo, hi = sentence_of(token)
+    tokens = [t for t in head.subtree if t.i not in excluded and lo <= t.i < hi]
     # "Instead, officials got …": a leading discourse adverb is the writer's, not the source's.
-    while tokens and (tokens[0].is_punct or tokens[0].dep_ in ("advmod", "cc", "intj") and tokens[0].head is head
+    while tokens and (tokens[0].is_punct or tokens[0].dep_ in ("advmod", "cc", "intj") and tokens[0].head.i == head.i
                       and len(tokens) > 1 and tokens[1].is_punct):
         tokens.pop(0)
     while tokens and tokens[-1].is_punct:
@@ -304,14 +305,16 @@ def _according_to_clause(token, base: int) -> tuple[tuple[int, int] | None, obje
 
 def _parenthetical(cue, subject, base: int, text: str) -> list[tuple[int, int]] | None:
     """For "A, he said, B." or "A, he said.": the sentence without the cue clause."""
-    sent = cue.sent
+    sent_start, sent_end = sentence_of(cue)
     clause = [cue] + ([subject] if subject is not None else [])
     lo = min(t.i for t in clause)
     hi = max(t.i for t in clause)
-    if lo == sent.start:
+    if lo == sent_start:
         return None  # "He said the plan..." has a complement if anything
-    before = (base + sent.start_char, base + cue.doc[lo].idx)
-    after = (base + cue.doc[hi].idx + len(cue.doc[hi].text), base + sent.end_char)
+    doc = cue.doc
+    last = doc[sent_end - 1]
+    before = (base + doc[sent_start].idx, base + doc[lo].idx)
+    after = (base + doc[hi].idx + len(doc[hi].text), base + last.idx + len(last.text))
     spans = []
     for s, e in (before, after):
         s, e = _trim(text, s, e, base)
@@ -342,7 +345,7 @@ def segment_quotes(
     inside_quote,
 ) -> tuple[list[QuoteCandidate], list[MentionCandidate]]:
     """The quotes of one parsed segment, and the speaker mentions they introduced."""
-    text = sdoc.text
+    text = segment_text(sdoc)
     new_mentions: list[MentionCandidate] = []
     index = RegionIndex(regions)
     inside_region = index.inside_marks
@@ -371,7 +374,7 @@ def segment_quotes(
             # A cue the parser hung off a noun ("…, called membership unrealistic and said …")
             # shares the subject of the previous cue of its sentence.
             previous = [sources[i] for i, (t, _) in enumerate(cues[: len(sources)])
-                        if sources[i] is not None and t.sent.start == token.sent.start]
+                        if sources[i] is not None and sentence_of(t) == sentence_of(token)]
             source = previous[-1] if previous else None
         complements.append(complement)
         sources.append(source)
@@ -379,7 +382,7 @@ def segment_quotes(
     # Each region belongs to the cue whose complement holds it, else to the nearest cue of
     # its sentence within reach.
     region_cue: dict[int, int] = {}
-    cue_sentence = [token.sent.start for token, _ in cues]
+    cue_sentence = [sentence_of(token)[0] for token, _ in cues]
     if cues:
         for r_index, region in enumerate(regions):
             holders = [
@@ -393,7 +396,7 @@ def segment_quotes(
             last = sdoc.char_span(region.close - base - 1, region.close - base, alignment_mode="expand")
             if first is None or last is None:
                 continue
-            sents = {first[0].sent.start, last[-1].sent.start}
+            sents = {sentence_of(first[0])[0], sentence_of(last[-1])[0]}
             best: tuple[int, int] | None = None
             for c_index, (token, _) in enumerate(cues):
                 if cue_sentence[c_index] not in sents:
@@ -551,7 +554,7 @@ def _is_full_sentence(text: str, region: QuotedRegion, base: int) -> bool:
 
 def _nearest_preceding(token, base: int, named: list[MentionCandidate]) -> MentionCandidate | None:
     """The last named mention of the cue's sentence before the cue, outside quotations."""
-    sent_start = base + token.sent.start_char
+    sent_start = base + token.doc[sentence_of(token)[0]].idx
     cue_start = base + token.idx
     before = [m for m in named if sent_start <= m.start and m.end <= cue_start and not m.in_quote]
     return before[-1] if before else None

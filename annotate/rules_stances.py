@@ -23,7 +23,7 @@ import re
 from dataclasses import dataclass
 
 from whosaidwhat.annotate.lexicon import Lexicon
-from whosaidwhat.annotate.rules_actors import MentionCandidate
+from whosaidwhat.annotate.rules_actors import MentionCandidate, segment_text
 from whosaidwhat.annotate.rules_quotes import QuoteCandidate
 
 _NP_LEFT = ("det", "amod", "compound", "nummod", "poss", "nmod", "quantmod", "predet", "case")
@@ -94,7 +94,7 @@ def _object_of(verb) -> object | None:
 
 def _content_root(tokens):
     inside = {t.i for t in tokens}
-    roots = [t for t in tokens if t.head.i not in inside or t.head is t]
+    roots = [t for t in tokens if t.head.i not in inside or t.head.i == t.i]
     verbs = [t for t in roots if t.pos_ in ("VERB", "AUX")]
     return (verbs or roots or [None])[0]
 
@@ -196,4 +196,4 @@ def segment_stance(sdoc, base: int, quote: QuoteCandidate, named: list[MentionCa
     end = base + phrase[-1].idx + len(phrase[-1].text)
     lemma = head.lemma_.lower()
     kind = lexicon.target_kinds.get(lemma, "other")
-    return StanceCandidate(quote, polarity, (start, end), sdoc.text[start - base : end - base], lemma, kind, None)
+    return StanceCandidate(quote, polarity, (start, end), segment_text(sdoc)[start - base : end - base], lemma, kind, None)
