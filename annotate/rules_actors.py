@@ -47,11 +47,20 @@ ORGANIZATION_NOUNS = frozenset(
 
 PRONOUN_AGREEMENT: dict[str, tuple[str, ...]] = {
     "he": ("PERSON",),
+    "him": ("PERSON",),
+    "his": ("PERSON",),
     "she": ("PERSON",),
+    "her": ("PERSON",),
     "they": ("GROUP", "ORGANIZATION", "STATE"),
+    "them": ("GROUP", "ORGANIZATION", "STATE"),
+    "their": ("GROUP", "ORGANIZATION", "STATE"),
     "it": ("ORGANIZATION", "STATE"),
 }
-"""Pronouns that can speak in narration, and the actor types they can refer to."""
+"""Third-person pronouns and the actor types they can refer to.  All of them are mentions
+when they resolve (outside quotations); "it" only when it is the subject of a cue, since
+it mostly refers to things."""
+NARRATION_PRONOUNS = frozenset(p for p in PRONOUN_AGREEMENT if p != "it")
+_PLURAL_PRONOUNS = frozenset(("they", "them", "their"))
 
 ANTECEDENT_WINDOW = 1_500
 """Characters to look back for a pronoun's antecedent: about two paragraphs of news."""
@@ -75,6 +84,7 @@ class MentionCandidate:
     affiliation: "MentionCandidate | None" = None
     head: str = ""  # lemma of the head noun of a nominal mention
     in_quote: bool = False
+    same_as: "MentionCandidate | None" = None  # a name in apposition: the same actor
     actor: "ActorCluster | None" = None
 
     @property
@@ -204,7 +214,71 @@ def segment_mentions(sdoc, base: int, lexicon: Lexicon, inside_quote) -> list[Me
                 mention.role = _appositive_role(tokens[-1], lexicon)
         mentions.append(mention)
     _attach_title_affiliations(mentions, sdoc, base)
+    mentions.extend(_descriptions_and_pronouns(sdoc, base, lexicon, mentions, inside_quote))
     return mentions
+
+
+def _descriptions_and_pronouns(sdoc, base: int, lexicon: Lexicon, named: list[MentionCandidate], inside_quote) -> list[MentionCandidate]:
+    """Nominal mentions of people ("allies", "the EU's foreign policy chief, Kaja Kallas") and
+    third-person pronouns of the narration.
+
+    A description becomes a mention when it is plural (a group: "officials", "allies") or
+    in apposition with a name (then it is that name's actor); a singular description on its
+    own ("the minister") is left to the speaker rules, which can tie it to a role holder.
+    Pronouns inside quotations speak for the quoted speaker's side, so they are left out.
+    """
+    starts = sorted((m.start, m.end) for m in named)
+    covered = {i for s, e in starts for i in range(s, e)}
+    found: list[MentionCandidate] = []
+    for token in sdoc:
+        start, end = _char_span(token, base)
+        if start in covered:
+            continue
+        lower = token.lower_
+        if lower in NARRATION_PRONOUNS and token.tag_ in ("PRP", "PRP$"):
+            if not inside_quote(start, end):
+                found.append(MentionCandidate(start, end, token.text, "pronoun", None,
+                                              subject=token.dep_ in ("nsubj", "nsubjpass"),
+                                              plural=lower in _PLURAL_PRONOUNS, in_quote=False))
+            continue
+        if token.pos_ != "NOUN" or token.dep_ == "compound" or token.lemma_.lower() not in lexicon.roles:
+            continue
+        linked = _appositive_name(token, base, named)
+        plural = token.tag_ == "NNS"
+        if not plural and linked is None:
+            continue
+        mention = _nominal(token, base, lexicon, inside_quote)
+        mention.same_as = linked
+        found.append(mention)
+    return found
+
+
+def _appositive_name(token, base: int, named: list[MentionCandidate]) -> MentionCandidate | None:
+    """The named person in apposition with a description ("the chief, Kaja Kallas," or "Kaja Kallas, the chief,")."""
+    partners = [c for c in token.children if c.dep_ == "appos"]
+    if token.dep_ == "appos":
+        partners.append(token.head)
+    for partner in partners:
+        s, e = _char_span(partner, base)
+        for m in named:
+            if m.type == "PERSON" and m.kind == "name" and m.start <= s and e <= m.end:
+                return m
+    return None
+
+
+def _nominal(token, base: int, lexicon: Lexicon, inside_quote) -> MentionCandidate:
+    """The base noun phrase of a role noun: determiners, possessors and pre-modifiers, no
+    post-modifiers (guidelines §2.4)."""
+    _, end = _char_span(token, base)
+    left = [t for t in token.lefts if t.dep_ in ("det", "amod", "compound", "nummod", "poss", "nmod", "quantmod", "predet")]
+    first = min([token] + [t.left_edge for t in left], key=lambda t: t.i)
+    s, _ = _char_span(first, base)
+    text = segment_text(token.doc)[s - base : end - base]
+    lemma = token.lemma_.lower()
+    plural = token.tag_ in ("NNS", "NNPS")
+    actor_type = "ORGANIZATION" if lemma in ORGANIZATION_NOUNS else ("GROUP" if plural else "PERSON")
+    return MentionCandidate(s, end, text, "nominal", actor_type, subject=token.dep_ in ("nsubj", "nsubjpass"),
+                            plural=plural, head=lemma, in_quote=inside_quote(s, end))
 
 
 def _name_text(tokens) -> str:
@@ -324,15 +398,9 @@ def speaker_mention(token, base: int, lexicon: Lexicon, named: list[MentionCandi
                                     plural=lower == "they", in_quote=inside_quote(start, end))
         return None
     if token.pos_ in ("NOUN", "PROPN") and token.lemma_.lower() in lexicon.roles:
-        left = [t for t in token.lefts if t.dep_ in ("det", "amod", "compound", "nummod", "poss", "nmod", "quantmod")]
-        first = min([token] + [t.left_edge for t in left], key=lambda t: t.i)
-        s, _ = _char_span(first, base)
-        text = segment_text(token.doc)[s - base : end - base]
-        lemma = token.lemma_.lower()
-        plural = token.tag_ in ("NNS", "NNPS")
-        actor_type = "ORGANIZATION" if lemma in ORGANIZATION_NOUNS else ("GROUP" if plural else "PERSON")
-        return MentionCandidate(s, end, text, "nominal", actor_type, subject=True, plural=plural,
-                                head=lemma, in_quote=inside_quote(s, end))
+        mention = _nominal(token, base, lexicon, inside_quote)
+        mention.subject = True
+        return mention
     return None
 
 
@@ -351,11 +419,16 @@ def cluster_actors(mentions: Iterable[MentionCandidate], lexicon: Lexicon) -> li
     by_key: dict[str, ActorCluster] = {}
     persons: list[tuple[list[str], ActorCluster]] = []  # name tokens of each person cluster
 
+    # Names first, then descriptions, which may join a name that comes later in the text.
+    ordered = [m for m in ordered if m.kind == "name"] + [m for m in ordered if m.kind == "nominal"]
     for m in ordered:
         if m.kind == "pronoun" or m.actor is not None:
             continue
         if m.kind == "nominal":
-            _place_nominal(m, clusters, by_key)
+            if m.same_as is not None and m.same_as.actor is not None:
+                m.same_as.actor.add(m)
+            else:
+                _place_nominal(m, clusters, by_key)
             continue
         words = m.text.split()
         canonical = lexicon.aliases.get(m.text.lower())
@@ -455,8 +528,8 @@ def resolve_pronouns(pronouns: Iterable[MentionCandidate], clusters: list[ActorC
             m for m in candidates
             if m.end <= p.start and p.start - m.end <= ANTECEDENT_WINDOW
             and m.actor is not None and m.actor.type in allowed
-            and (p.text.lower() != "they" or m.plural or m.actor.type != "PERSON")
-            and (p.text.lower() not in ("he", "she") or not m.plural)
+            and (p.text.lower() not in _PLURAL_PRONOUNS or m.plural or m.actor.type != "PERSON")
+            and (p.text.lower() in _PLURAL_PRONOUNS or not m.plural)
         ]
         if not window:
             continue
