@@ -382,15 +382,16 @@ def speaker_mention(token, base: int, lexicon: Lexicon, named: list[MentionCandi
     becomes a new candidate; anything else (a report, a statement) is not an actor.
     """
     start, end = _char_span(token, base)
-    for m in named:
-        if m.start <= start and end <= m.end:
-            return m
+    # "the EU's foreign policy chief, Kaja Kallas, said": the name is the speaker mention.
     for child in token.children:
         if child.dep_ == "appos":
             cs, ce = _char_span(child, base)
             for m in named:
-                if m.start <= cs and ce <= m.end:
+                if m.kind == "name" and m.start <= cs and ce <= m.end:
                     return m
+    for m in named:
+        if m.start <= start and end <= m.end:
+            return m
     lower = token.lower_
     if token.pos_ == "PRON":
         if lower in PRONOUN_AGREEMENT:

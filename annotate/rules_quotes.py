@@ -232,9 +232,17 @@ def _without_nested_cues(tokens: list, cue, lexicon: Lexicon, roots: tuple = ())
     two statements by two speakers; each cue gets its own clause.
     """
     nested: set[int] = set()
+    root_ids = {r.i for r in roots}
+    doc = cue.doc
     for t in tokens:
-        if t.i != cue.i and t.i not in {r.i for r in roots} and t.i not in nested and (_is_cue(t, lexicon) is not None or _according_to(t)):
+        if t.i != cue.i and t.i not in root_ids and t.i not in nested and (_is_cue(t, lexicon) is not None or _according_to(t)):
             nested.update(x.i for x in t.subtree)
+        # A non-restrictive clause after a comma (", which was …", ", meaning …") is the
+        # writer's comment, not part of what was reported.
+        elif (t.dep_ in ("relcl", "advcl", "acl") and t.i not in root_ids and t.left_edge.i > 0
+              and doc[t.left_edge.i - 1].text == ","):
+            nested.update(x.i for x in t.subtree)
+            nested.add(t.left_edge.i - 1)
     kept = [t for t in tokens if t.i not in nested]
     kept.sort(key=lambda t: t.i)
     run = kept[:1]
@@ -256,10 +264,13 @@ def _complement(cue, frame: str, base: int, lexicon: Lexicon) -> tuple[int, int]
     """Where the cue's content is, by its frame; None when the parse shows none."""
     children = list(cue.children)
     if frame == "clause":
-        comps = [c for c in children if c.dep_ in ("ccomp",)]
+        # "said that X" (ccomp), else "urged them to X" (xcomp): the infinitive is the content.
+        comps = [c for c in children if c.dep_ == "ccomp"] or [c for c in children if c.dep_ == "xcomp" and c.i > cue.i]
         if not comps:
             return None
         tokens = list(comps[0].subtree)
+        if comps[0].dep_ == "xcomp":
+            tokens = [t for t in tokens if not (t.dep_ == "aux" and t.lower_ == "to" and t.head.i == comps[0].i)]
         # "said that X" → X: the complementiser is not part of what was said.
         while tokens and (tokens[0].lower_ in _COMPLEMENTIZERS and tokens[0].dep_ == "mark" or tokens[0].is_punct and tokens[0].text not in "“\"«„"):
             tokens.pop(0)
@@ -292,6 +303,10 @@ def _according_to_clause(token, base: int) -> tuple[tuple[int, int] | None, obje
     excluded = set(t.i for t in token.subtree) | {to.i}
     lo, hi = sentence_of(token)
     tokens = [t for t in head.subtree if t.i not in excluded and lo <= t.i < hi]
+    for t in list(tokens):
+        if t.dep_ in ("relcl", "advcl", "acl") and t.left_edge.i > lo and t.doc[t.left_edge.i - 1].text == ",":
+            drop = {x.i for x in t.subtree} | {t.left_edge.i - 1}
+            tokens = [x for x in tokens if x.i not in drop]
     # "Instead, officials got …": a leading discourse adverb is the writer's, not the source's.
     while tokens and (tokens[0].is_punct or tokens[0].dep_ in ("advmod", "cc", "intj") and tokens[0].head.i == head.i
                       and len(tokens) > 1 and tokens[1].is_punct):
@@ -312,6 +327,10 @@ def _parenthetical(cue, subject, base: int, text: str) -> list[tuple[int, int]] 
     if lo == sent_start:
         return None  # "He said the plan..." has a complement if anything
     doc = cue.doc
+    if doc[lo - 1].text not in (",", "—", "–", "-", "”", '"'):
+        # Only a cue set off by punctuation is parenthetical; "On Friday, the president
+        # called for talks" is not a report of the words around it.
+        return None
     last = doc[sent_end - 1]
     before = (base + doc[sent_start].idx, base + doc[lo].idx)
     after = (base + doc[hi].idx + len(doc[hi].text), base + last.idx + len(last.text))
@@ -436,7 +455,7 @@ def segment_quotes(
                 quote = _quote_from_regions(own, None, text, base, parts=spans)
         if quote is None and own:
             quote = _quote_from_regions(own, complement, text, base)
-        elif complement is not None and not any(
+        elif complement is not None and len(text[complement[0] - base : complement[1] - base].split()) >= 2 and not any(
             id(r) in cued_regions and r not in own for r in _overlapping(index, complement)
         ):
             inner = [r for r in index.within(*complement) if r.close <= complement[1]]
