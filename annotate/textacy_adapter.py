@@ -12,6 +12,9 @@ published:
 - speaker: one actor per distinct speaker text (type from the entity label of its tokens,
   PERSON when there is none), whose mention is the span of the speaker tokens.
 
+textacy refuses texts with an odd number of quotation marks (it raises rather than guess);
+such a document gets no quotes, and its id is kept in `declined`.
+
 textacy is an optional extra (``pip install whosaidwhat[textacy]``); without it the adapter
 says how to install it.  It predicts quotes only: no stances, and actors only as speakers.
 """
@@ -47,6 +50,7 @@ class TextacyQuotesExtractor:
         self.model = model
         self.batch_size = batch_size
         self.n_process = n_process
+        self.declined: list[str] = []  # documents textacy refused (unbalanced quotation marks)
 
     @staticmethod
     def available() -> bool:
@@ -65,7 +69,14 @@ class TextacyQuotesExtractor:
         nlp = load_pipeline(self.model)
         pairs = ((d.text or "", d) for d in documents)
         for sdoc, document in nlp.pipe(pairs, as_tuples=True, batch_size=self.batch_size, n_process=self.n_process):
-            yield self._annotate(document, sdoc, direct_quotations(sdoc))
+            try:
+                triples = list(direct_quotations(sdoc))
+            except ValueError:
+                # textacy refuses a text with an odd number of quotation marks ("safest to
+                # bail out rather than guess"): as published, it predicts nothing there.
+                self.declined.append(document.id)
+                triples = []
+            yield self._annotate(document, sdoc, triples)
 
     def _annotate(self, document: Document, sdoc, triples) -> Document:
         text = document.text or ""

@@ -223,3 +223,11 @@ def test_textacy_adapter_predicts_direct_quotes():
     assert q.cue is not None and q.cue.text == "said"
     speaker = next(a for a in out.actors if a.id == q.speaker)
     assert "Berg" in speaker.name
+
+
+def test_textacy_adapter_declines_unbalanced_text_without_failing():
+    pytest.importorskip("textacy")
+    extractor = load_extractor("textacy-quotes")
+    text = "“One quote,” she said. Then “an unclosed one, she said."
+    (out,) = list(checked(extractor, [Document("u", text)]))
+    assert out.quotes == [] and extractor.declined == ["u"]
