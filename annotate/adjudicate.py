@@ -60,11 +60,6 @@ class Merge:
     conflicts: list[Conflict] = field(default_factory=list)
 
 
-def _trimmed_key(text: str, start: int, end: int) -> tuple[int, int]:
-    # The alignment reports mention spans after the scorer's trimming; compare like with like.
-    return trim(text, start, end)
-
-
 def _actor_view(actor: Actor) -> dict[str, Any]:
     return {"id": actor.id, "name": actor.name, "type": actor.type}
 
@@ -89,10 +84,12 @@ def merge_documents(a: Document, b: Document) -> Merge:
     text = a.text or ""
     alignment = align_document(a, b, EXACT)
     b_to_a = alignment.actors  # B actor id -> A actor id
+    a_to_b = {aid: bid for bid, aid in b_to_a.items()}
     a_actors, b_actors = a.actor_by_id(), b.actor_by_id()
     conflicts: list[Conflict] = []
 
-    # Mentions: the same (trimmed) span under actors that align with each other.
+    # Mentions: the same span under actors that align with each other.  The alignment reports
+    # spans after the scorer's trimming, so A's spans are trimmed the same way before comparing.
     agreed_mentions: set[tuple[str, tuple[int, int]]] = set()  # (A actor id, trimmed span)
     for pair in alignment.mentions:
         if pair.exact and b_to_a.get(pair.pred_actor) == pair.gold_actor:
@@ -100,11 +97,10 @@ def merge_documents(a: Document, b: Document) -> Merge:
     kept_actor_ids: set[str] = set()
     merged_actors: list[Actor] = []
     for actor in a.actors:
-        b_id = next((bid for bid, aid in b_to_a.items() if aid == actor.id), None)
-        other = b_actors.get(b_id) if b_id else None
-        mentions = [m for m in actor.mentions if (actor.id, _trimmed_key(text, m.start, m.end)) in agreed_mentions]
+        other = b_actors.get(a_to_b.get(actor.id, ""))
+        mentions = [m for m in actor.mentions if (actor.id, trim(text, m.start, m.end)) in agreed_mentions]
         for m in actor.mentions:
-            if (actor.id, _trimmed_key(text, m.start, m.end)) not in agreed_mentions:
+            if (actor.id, trim(text, m.start, m.end)) not in agreed_mentions:
                 conflicts.append(Conflict(a.id, "mention", "marked by A only, or under a different actor by B",
                                           {"actor": actor.name, "span": [m.start, m.end], "text": m.text}, None))
         if other is None or other.type != actor.type:
@@ -120,10 +116,10 @@ def merge_documents(a: Document, b: Document) -> Merge:
             affiliation = None
         merged_actors.append(replace(actor, mentions=mentions, affiliation=affiliation))
         kept_actor_ids.add(actor.id)
-    a_keys = {_trimmed_key(text, m.start, m.end) for actor in a.actors for m in actor.mentions}
+    a_keys = {trim(text, m.start, m.end) for actor in a.actors for m in actor.mentions}
     for actor in b.actors:
         for m in actor.mentions:
-            key = _trimmed_key(text, m.start, m.end)
+            key = trim(text, m.start, m.end)
             if key not in a_keys:
                 conflicts.append(Conflict(a.id, "mention", "marked by B only", None,
                                           {"actor": actor.name, "span": [m.start, m.end], "text": m.text}))

@@ -280,7 +280,8 @@ def compute_agreement(paths: Sequence[str | Path], config: ScoreConfig | None = 
     doc_ids = sorted(files[0].documents)
     overall = agreement(files, doc_ids, "overall", config)
     per_doc = [agreement(files, [d], d, config) for d in doc_ids]
-    signature = config.signature("-").replace("|gold:-", "") + "|agree:nominal"
+    # Agreement resamples nothing and has no reference side: say so in the signature.
+    signature = config.with_(bootstrap=0).signature(None) + "|agree:nominal"
     return AgreementReport(signature, [f.path for f in files], overall, per_doc)
 
 

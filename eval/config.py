@@ -118,19 +118,22 @@ class ScoreConfig:
     def match_criterion(self) -> Criterion:
         return Criterion.parse(self.match)
 
-    def signature(self, gold_digest: str) -> str:
-        """``whosaidwhat:0.1.0|match:cov0.5|trim:yes|align:optimal|bs:1000|seed:12345|gold:<12 hex>``."""
-        return "|".join(
-            (
-                f"whosaidwhat:{__version__}",
-                f"match:{self.match}",
-                f"trim:{'yes' if self.trim else 'no'}",
-                f"align:{self.alignment}",
-                f"bs:{self.bootstrap}",
-                f"seed:{self.seed}",
-                f"gold:{gold_digest[:12]}",
-            )
-        )
+    def signature(self, gold_digest: str | None) -> str:
+        """``whosaidwhat:0.1.0|match:cov0.5|trim:yes|align:optimal|bs:1000|seed:12345|gold:<12 hex>``.
+
+        Without a gold digest (agreement, where no side is the reference) the gold part is left out.
+        """
+        parts = [
+            f"whosaidwhat:{__version__}",
+            f"match:{self.match}",
+            f"trim:{'yes' if self.trim else 'no'}",
+            f"align:{self.alignment}",
+            f"bs:{self.bootstrap}",
+            f"seed:{self.seed}",
+        ]
+        if gold_digest is not None:
+            parts.append(f"gold:{gold_digest[:12]}")
+        return "|".join(parts)
 
     def with_(self, **changes: Any) -> "ScoreConfig":
         return replace(self, **changes)

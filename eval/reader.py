@@ -154,6 +154,23 @@ def paired_documents(
     seen_pred: dict[str, int] = {}
     pred_lines = iter(pred)
     pred_done = False
+
+    def admit_prediction(line: int, raw: bytes) -> tuple[dict[str, Any], str] | None:
+        """Decode one prediction line and register its id; None (problem recorded) if unusable."""
+        candidate, problem = decode(pred.name, line, raw)
+        if problem is not None:
+            problems.append(problem)
+            return None
+        pid = raw_id(candidate)
+        if pid is None:
+            problems.append(Problem(pred.name, line, None, "id", "missing or empty document id"))
+            return None
+        if pid in seen_pred:
+            problems.append(Problem(pred.name, line, pid, "id", f"duplicate document id (first at line {seen_pred[pid]})"))
+            return None
+        seen_pred[pid] = line
+        return candidate, pid
+
     try:
         for g_line, _, g_raw in gold:
             obj, problem = decode(gold.name, g_line, g_raw)
@@ -186,18 +203,10 @@ def paired_documents(
                         pred_done = True
                         break
                     line, offset, raw = item
-                    candidate, problem = decode(pred.name, line, raw)
-                    if problem is not None:
-                        problems.append(problem)
+                    admitted = admit_prediction(line, raw)
+                    if admitted is None:
                         continue
-                    pid = raw_id(candidate)
-                    if pid is None:
-                        problems.append(Problem(pred.name, line, None, "id", "missing or empty document id"))
-                        continue
-                    if pid in seen_pred:
-                        problems.append(Problem(pred.name, line, pid, "id", f"duplicate document id (first at line {seen_pred[pid]})"))
-                        continue
-                    seen_pred[pid] = line
+                    candidate, pid = admitted
                     if pid == g_keys.id:
                         p_obj, p_line = candidate, line
                         break
@@ -219,18 +228,9 @@ def paired_documents(
             yield g_keys, p_keys, text
         # Predictions never asked for are documents the gold file does not have.
         for line, _, raw in pred_lines:
-            candidate, problem = decode(pred.name, line, raw)
-            if problem is not None:
-                problems.append(problem)
-                continue
-            pid = raw_id(candidate)
-            if pid is None:
-                problems.append(Problem(pred.name, line, None, "id", "missing or empty document id"))
-            elif pid in seen_pred:
-                problems.append(Problem(pred.name, line, pid, "id", f"duplicate document id (first at line {seen_pred[pid]})"))
-            else:
-                seen_pred[pid] = line
-                pending[pid] = (line, 0)
+            admitted = admit_prediction(line, raw)
+            if admitted is not None:
+                pending[admitted[1]] = (line, 0)
         for pid, (line, _) in sorted(pending.items(), key=lambda kv: kv[1][0]):
             report.extra.append((pred.name, line, pid))
     finally:
