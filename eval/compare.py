@@ -104,9 +104,10 @@ def compare_files(
     config: ScoreConfig | None = None,
     ignore_extra: bool = False,
     trials: int = DEFAULT_TRIALS,
+    workers: int | None = None,
 ) -> ComparisonReport:
     """Score A and B against the same gold file and test every figure's difference."""
     config = config or ScoreConfig()
-    a = score_files(gold_path, a_path, config, ignore_extra, keep_stats=True)
-    b = score_files(gold_path, b_path, config, ignore_extra, keep_stats=True)
+    a = score_files(gold_path, a_path, config, ignore_extra, keep_stats=True, workers=workers)
+    b = score_files(gold_path, b_path, config, ignore_extra, keep_stats=True, workers=workers)
     return compare_reports(a, b, name_a=str(a_path), name_b=str(b_path), trials=trials)

@@ -21,7 +21,8 @@ change a score.
 from __future__ import annotations
 
 from dataclasses import dataclass
-from operator import sub
+from itertools import repeat
+from operator import itemgetter, sub
 from typing import Any
 
 from ..corpus.model import ACTOR_TYPES, POLARITIES, QUOTE_TYPES, TARGET_KINDS, Document
@@ -61,29 +62,41 @@ class DocKeys:
 def spans_match(text: str, spans: list[RawSpan]) -> bool:
     """Each span is non-empty, inside the text and repeats the text it covers.
 
-    Offsets must be ints (not bools or floats); ``end - start == len(text)``
-    together with ``text[start:end] == covered`` rules out slices that Python
-    would have clipped at the end of the text, ``start >= 0`` negative
-    indices.  Written with `map` so that the loop runs in C.
+    Offsets must be ints (not bools or floats); ``start >= 0`` rules out
+    negative indices, ``end - start == len(covered)`` together with
+    ``text.startswith(covered, start)`` says that the text at ``start`` is
+    exactly the covered text (so ``end`` is inside the text too).  Written
+    with `map` so that the loops run in C, and `startswith` compares in place
+    without cutting a new string per span.
     """
     if not spans:
         return True
     starts, ends, covered = zip(*spans)
-    if set(map(type, starts)) != _INT or set(map(type, ends)) != _INT or set(map(type, covered)) != _STR:
+    if set(map(type, starts + ends)) != _INT or set(map(type, covered)) != _STR:
         return False
     if min(starts) < 0 or list(map(sub, ends, starts)) != list(map(len, covered)) or min(map(len, covered)) == 0:
         return False
-    return list(map(text.__getitem__, map(slice, starts, ends))) == list(covered)
+    return all(map(text.startswith, covered, starts))
 
 
 _INT = {int}
 _STR = {str}
+_START_END_TEXT = itemgetter("start", "end", "text")
+_FIRST = itemgetter(0)
+_SECOND = itemgetter(1)
 
 
 def _span(value: Any, out: list[RawSpan]) -> SpanKey:
     s, e, t = value["start"], value["end"], value["text"]
     out.append((s, e, t))
     return (s, e)
+
+
+def _span_keys(values: Any, out: list[RawSpan]) -> tuple[SpanKey, ...]:
+    """(start, end) of each span object; (start, end, text) appended to `out`."""
+    triples = list(map(_START_END_TEXT, values))
+    out += triples
+    return tuple(zip(map(_FIRST, triples), map(_SECOND, triples)))
 
 
 def keys_from_json(obj: Any, *, prediction: bool) -> DocKeys:
@@ -118,18 +131,20 @@ def _keys_from_json(obj: dict[str, Any], prediction: bool) -> DocKeys:
         actor_ids.append(actor["id"])
         actor_types.append(a_type)
         actor_names.append(actor["name"])
-        for m in actor.get("mentions") or ():
-            s, e, t = m["start"], m["end"], m["text"]
-            spans.append((s, e, t))
-            mentions.append((s, e, index))
+        listed = actor.get("mentions")
+        if listed:
+            # The loops run in C: (start, end, text) of each mention, then (start, end, actor).
+            triples = list(map(_START_END_TEXT, listed))
+            spans += triples
+            mentions += zip(map(_FIRST, triples), map(_SECOND, triples), repeat(index, len(triples)))
     actor_index = {a: i for i, a in enumerate(actor_ids)}
-    owned_mentions = {(s, e, a) for s, e, a in mentions}
+    owned_mentions = set(mentions)
 
     quote_ids: list[str] = []
     quotes = []
     for q in obj.get("quotes") or ():
         q_type = q["type"]
-        content = tuple(_span(c, spans) for c in q["content"])
+        content = _span_keys(q["content"], spans)
         if q_type not in _QUOTE_TYPES or not content or type(q["id"]) is not str:
             raise NeedsFullCheck("quote")
         cue = q.get("cue")
@@ -159,7 +174,7 @@ def _keys_from_json(obj: dict[str, Any], prediction: bool) -> DocKeys:
             raise NeedsFullCheck("target actor")
         target_ids.append(t["id"])
         targets.append(
-            (tuple(_span(m, spans) for m in t.get("mentions") or ()), -1 if t_actor is None else actor_index[t_actor], kind)
+            (_span_keys(t.get("mentions") or (), spans), -1 if t_actor is None else actor_index[t_actor], kind)
         )
     target_index = {t: i for i, t in enumerate(target_ids)}
 
@@ -184,7 +199,7 @@ def _keys_from_json(obj: dict[str, Any], prediction: bool) -> DocKeys:
     n_ids = len(actor_ids) + len(quote_ids) + len(target_ids) + len(stance_ids)
     if len({*actor_ids, *quote_ids, *target_ids, *stance_ids}) != n_ids:
         raise NeedsFullCheck("duplicate id")
-    if len({(s, e) for s, e, _ in mentions}) != len(mentions) or len(set(stances)) != len(stances):
+    if len(set(zip(map(_FIRST, mentions), map(_SECOND, mentions)))) != len(mentions) or len(set(stances)) != len(stances):
         raise NeedsFullCheck("duplicate mention or stance")
     if text is not None and not spans_match(text, spans):
         raise NeedsFullCheck("span")

@@ -12,6 +12,10 @@ never by documents.
 Each line is decoded with orjson and turned into `DocKeys` by the fast path;
 when that path cannot vouch for a line, the corpus parser and validator run
 on it and report every problem as ``file:line: document-id: field: message``.
+
+Document ids already seen are kept as 64-bit digests in sorted numpy arrays
+(`SeenIds`, 16 bytes a document with the line number), not as a set of
+strings, so that memory stays nearly flat on files of millions of documents.
 """
 
 from __future__ import annotations
@@ -20,6 +24,7 @@ import hashlib
 from dataclasses import dataclass, field
 from typing import Any, Iterator
 
+import numpy as np
 import orjson
 
 from ..corpus.parse import parse_document
@@ -29,7 +34,11 @@ from .keys import DocKeys, NeedsFullCheck, keys_from_document, keys_from_json, s
 
 
 class LineFile:
-    """A JSON Lines file read as binary lines, with line numbers and byte offsets."""
+    """A JSON Lines file read as binary lines, with line numbers and byte offsets.
+
+    With `digest`, the sha256 of the file is updated as lines are read; after
+    `seek` back, lines already hashed are not hashed again.
+    """
 
     def __init__(self, path: str, digest: bool = False):
         self.name = str(path)
@@ -38,11 +47,11 @@ class LineFile:
         self.line = 0
         self.offset = 0
         self.hash = hashlib.sha256() if digest else None
+        self._hashed = 0  # bytes of the file already in the digest
 
     def __iter__(self) -> Iterator[tuple[int, int, bytes]]:
-        """(line number, byte offset, raw line) of every non-blank line."""
+        """(line number, byte offset, raw line) of every non-blank line from the current position."""
         readline = self._stream.readline
-        update = self.hash.update if self.hash is not None else None
         while True:
             raw = readline()
             if not raw:
@@ -50,10 +59,27 @@ class LineFile:
             self.line += 1
             offset = self.offset
             self.offset += len(raw)
-            if update is not None:
-                update(raw)
+            if self.hash is not None and self.offset > self._hashed:
+                self.hash.update(raw)
+                self._hashed = self.offset
             if raw.strip():
                 yield self.line, offset, raw
+
+    def seek(self, offset: int, line: int) -> None:
+        """Continue reading at byte `offset`, which is the start of line ``line + 1``."""
+        self._stream.seek(offset)
+        self.offset, self.line = offset, line
+
+    def finish_digest(self) -> str:
+        """The file's sha256, reading whatever has not been read yet."""
+        if self.hash is None:
+            return ""
+        if self._hashed < self.offset or self._stream.tell() != self._hashed:
+            self._stream.seek(self._hashed)
+        for chunk in iter(lambda: self._stream.read(1 << 20), b""):
+            self.hash.update(chunk)
+            self._hashed += len(chunk)
+        return self.hash.hexdigest()
 
     def read_at(self, offset: int) -> bytes:
         if self._seeker is None:
@@ -126,6 +152,64 @@ def text_difference(gold: str, pred: str) -> str:
     )
 
 
+def id_digest(doc_id: str) -> int:
+    """A stable 64-bit digest of a document id (the same in every process)."""
+    return int.from_bytes(hashlib.blake2b(doc_id.encode("utf-8", "surrogatepass"), digest_size=8).digest(), "little")
+
+
+class SeenIds:
+    """Document ids seen so far, with the line of each, as 64-bit digests.
+
+    Recent ids sit in a small dictionary that is merged into sorted numpy
+    arrays when it fills, so a lookup is a dictionary probe plus a binary
+    search.  Two different ids share a digest with probability about
+    n²/2⁶⁵ (10⁻¹⁰ for 100,000 documents); such a pair would be reported
+    as a duplicate, never passed over silently.
+    """
+
+    _MERGE_AT = 4096
+
+    def __init__(self) -> None:
+        self._recent: dict[int, int] = {}
+        self._digests = np.zeros(0, dtype=np.uint64)
+        self._lines = np.zeros(0, dtype=np.int64)
+
+    def first_line(self, digest: int) -> int | None:
+        line = self._recent.get(digest)
+        if line is not None:
+            return line
+        if self._digests.size:
+            i = int(np.searchsorted(self._digests, np.uint64(digest)))
+            if i < self._digests.size and int(self._digests[i]) == digest:
+                return int(self._lines[i])
+        return None
+
+    def add(self, digest: int, line: int) -> None:
+        self._recent[digest] = line
+        if len(self._recent) >= self._MERGE_AT:
+            self._merge(np.fromiter(self._recent.keys(), np.uint64), np.fromiter(self._recent.values(), np.int64))
+            self._recent = {}
+
+    def add_block(self, digests: np.ndarray, lines: np.ndarray) -> bool:
+        """Add a block of ids if none of them was seen before (nor repeats in the block); else add nothing."""
+        if np.unique(digests).size != digests.size:
+            return False
+        if self._digests.size:
+            pos = np.minimum(np.searchsorted(self._digests, digests), self._digests.size - 1)
+            if (self._digests[pos] == digests).any():
+                return False
+        if any(d in self._recent for d in digests.tolist()):
+            return False
+        self._merge(digests, lines)
+        return True
+
+    def _merge(self, digests: np.ndarray, lines: np.ndarray) -> None:
+        keys = np.concatenate([self._digests, digests])
+        order = np.argsort(keys, kind="stable")
+        self._digests = keys[order]
+        self._lines = np.concatenate([self._lines, lines])[order]
+
+
 @dataclass
 class Pairing:
     """What pairing found besides the pairs themselves."""
@@ -135,6 +219,8 @@ class Pairing:
     extra: list[tuple[str, int, str]] = field(default_factory=list)  # (file, line, id) not in gold
     gold_digest: str = ""
     documents: int = 0
+    seen_gold: SeenIds = field(default_factory=SeenIds)
+    seen_pred: SeenIds = field(default_factory=SeenIds)
 
 
 def paired_documents(
@@ -148,10 +234,20 @@ def paired_documents(
     """
     gold = LineFile(gold_path, digest=True)
     pred = LineFile(pred_path)
+    try:
+        yield from pair_lines(gold, pred, report)
+        report.gold_digest = gold.finish_digest()
+    finally:
+        gold.close()
+        pred.close()
+
+
+def pair_lines(gold: LineFile, pred: LineFile, report: Pairing) -> Iterator[tuple[DocKeys, DocKeys | None, str]]:
+    """`paired_documents` from the current positions of two open files (which the caller closes)."""
     problems = report.problems
     pending: dict[str, tuple[int, int]] = {}  # prediction id -> (line, offset), read ahead of its gold document
-    seen_gold: dict[str, int] = {}
-    seen_pred: dict[str, int] = {}
+    seen_gold = report.seen_gold
+    seen_pred = report.seen_pred
     pred_lines = iter(pred)
     pred_done = False
 
@@ -165,75 +261,74 @@ def paired_documents(
         if pid is None:
             problems.append(Problem(pred.name, line, None, "id", "missing or empty document id"))
             return None
-        if pid in seen_pred:
-            problems.append(Problem(pred.name, line, pid, "id", f"duplicate document id (first at line {seen_pred[pid]})"))
+        digest = id_digest(pid)
+        first = seen_pred.first_line(digest)
+        if first is not None:
+            problems.append(Problem(pred.name, line, pid, "id", f"duplicate document id (first at line {first})"))
             return None
-        seen_pred[pid] = line
+        seen_pred.add(digest, line)
         return candidate, pid
 
-    try:
-        for g_line, _, g_raw in gold:
-            obj, problem = decode(gold.name, g_line, g_raw)
-            if problem is not None:
-                problems.append(problem)
+    for g_line, _, g_raw in gold:
+        obj, problem = decode(gold.name, g_line, g_raw)
+        if problem is not None:
+            problems.append(problem)
+            continue
+        g_keys, g_problems = document_keys(obj, gold.name, g_line, prediction=False)
+        if g_problems:
+            problems.extend(g_problems)
+        doc_id = g_keys.id if g_keys is not None else raw_id(obj)
+        if doc_id is not None:
+            digest = id_digest(doc_id)
+            first = seen_gold.first_line(digest)
+            if first is not None:
+                problems.append(Problem(gold.name, g_line, doc_id, "id", f"duplicate document id (first at line {first})"))
                 continue
-            g_keys, g_problems = document_keys(obj, gold.name, g_line, prediction=False)
-            if g_problems:
-                problems.extend(g_problems)
-            doc_id = g_keys.id if g_keys is not None else raw_id(obj)
-            if doc_id is not None:
-                if doc_id in seen_gold:
-                    problems.append(Problem(gold.name, g_line, doc_id, "id", f"duplicate document id (first at line {seen_gold[doc_id]})"))
-                    continue
-                seen_gold[doc_id] = g_line
-            if g_keys is None:
-                continue
+            seen_gold.add(digest, g_line)
+        if g_keys is None:
+            continue
 
-            # Find the prediction: read ahead, or take it from the index.
-            p_obj = None
-            p_line = 0
-            where = pending.pop(g_keys.id, None)
-            if where is not None:
-                p_line = where[0]
-                p_obj, _ = decode(pred.name, p_line, pred.read_at(where[1]))
-            else:
-                while not pred_done:
-                    item = next(pred_lines, None)
-                    if item is None:
-                        pred_done = True
-                        break
-                    line, offset, raw = item
-                    admitted = admit_prediction(line, raw)
-                    if admitted is None:
-                        continue
-                    candidate, pid = admitted
-                    if pid == g_keys.id:
-                        p_obj, p_line = candidate, line
-                        break
-                    pending[pid] = (line, offset)
-            report.documents += 1
-            if p_obj is None:
-                report.missing.append(g_keys.id)
-                yield g_keys, None, g_keys.text  # type: ignore[misc]
-                continue
-            text: str = g_keys.text  # type: ignore[assignment]
-            p_text = p_obj.get("text")
-            if p_text is not None and p_text != text:
-                problems.append(Problem(pred.name, p_line, g_keys.id, "text", text_difference(text, p_text) if isinstance(p_text, str) else "expected a string"))
-                continue
-            p_keys, p_problems = document_keys(p_obj, pred.name, p_line, prediction=True, gold_text=text)
-            if p_problems:
-                problems.extend(p_problems)
-                continue
-            yield g_keys, p_keys, text
-        # Predictions never asked for are documents the gold file does not have.
-        for line, _, raw in pred_lines:
-            admitted = admit_prediction(line, raw)
-            if admitted is not None:
-                pending[admitted[1]] = (line, 0)
-        for pid, (line, _) in sorted(pending.items(), key=lambda kv: kv[1][0]):
-            report.extra.append((pred.name, line, pid))
-    finally:
-        gold.close()
-        pred.close()
-    report.gold_digest = gold.hash.hexdigest() if gold.hash is not None else ""
+        # Find the prediction: read ahead, or take it from the index.
+        p_obj = None
+        p_line = 0
+        where = pending.pop(g_keys.id, None)
+        if where is not None:
+            p_line = where[0]
+            p_obj, _ = decode(pred.name, p_line, pred.read_at(where[1]))
+        else:
+            while not pred_done:
+                item = next(pred_lines, None)
+                if item is None:
+                    pred_done = True
+                    break
+                line, offset, raw = item
+                admitted = admit_prediction(line, raw)
+                if admitted is None:
+                    continue
+                candidate, pid = admitted
+                if pid == g_keys.id:
+                    p_obj, p_line = candidate, line
+                    break
+                pending[pid] = (line, offset)
+        report.documents += 1
+        if p_obj is None:
+            report.missing.append(g_keys.id)
+            yield g_keys, None, g_keys.text  # type: ignore[misc]
+            continue
+        text: str = g_keys.text  # type: ignore[assignment]
+        p_text = p_obj.get("text")
+        if p_text is not None and p_text != text:
+            problems.append(Problem(pred.name, p_line, g_keys.id, "text", text_difference(text, p_text) if isinstance(p_text, str) else "expected a string"))
+            continue
+        p_keys, p_problems = document_keys(p_obj, pred.name, p_line, prediction=True, gold_text=text)
+        if p_problems:
+            problems.extend(p_problems)
+            continue
+        yield g_keys, p_keys, text
+    # Predictions never asked for are documents the gold file does not have.
+    for line, _, raw in pred_lines:
+        admitted = admit_prediction(line, raw)
+        if admitted is not None:
+            pending[admitted[1]] = (line, 0)
+    for pid, (line, _) in sorted(pending.items(), key=lambda kv: kv[1][0]):
+        report.extra.append((pred.name, line, pid))

@@ -74,7 +74,10 @@ class StatLayout:
                 row[k], row[k + 1], row[k + 2] = cor, inc, par
                 k += 3
         ix = self.index
-        row[ix["e.phi"]] = sum(phi for _, _, phi in a.actors)
+        phi_sum = 0.0
+        for phi in sorted(phi for _, _, phi in a.actors):  # a fixed order, so the columnar path adds alike
+            phi_sum += phi
+        row[ix["e.phi"]] = phi_sum
         row[ix["e.gold"]] = len(g.actor_ids)
         row[ix["e.pred"]] = len(p.actor_ids)
 
