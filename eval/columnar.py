@@ -104,28 +104,40 @@ def _classes(codepoints: np.ndarray) -> np.ndarray:
 
 
 class _Text:
-    """The joined texts of a block: global positions, character classes, token prefix sums."""
+    """The joined texts of a block: global positions, character classes, token positions."""
 
     def __init__(self, texts: Sequence[str]):
         joined = _SEPARATOR + _SEPARATOR.join(texts) + _SEPARATOR
-        codepoints = np.frombuffer(joined.encode("utf-32-le", "surrogatepass"), dtype=np.uint32)
-        self.classes = _classes(codepoints)
+        self.codepoints = np.frombuffer(joined.encode("utf-32-le", "surrogatepass"), dtype=np.uint32)
         lengths = np.fromiter(map(len, texts), dtype=_I, count=len(texts))
         self.base = np.concatenate(([1], 1 + np.cumsum(lengths + 1)[:-1])) if len(texts) else np.zeros(0, _I)
-        self._tokens: tuple[np.ndarray, np.ndarray, np.ndarray] | None = None
+        self._classes: np.ndarray | None = None
+        self._tokens: tuple[np.ndarray, np.ndarray, np.ndarray, np.ndarray] | None = None
+
+    @property
+    def classes(self) -> np.ndarray:
+        """Class bits of every character (only token counting needs them all)."""
+        if self._classes is None:
+            self._classes = _classes(self.codepoints)
+        return self._classes
+
+    def _trimmable(self, positions: np.ndarray) -> np.ndarray:
+        return (_classes(self.codepoints[positions]) & _TRIM) != 0
 
     def trim(self, s: np.ndarray, e: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
         """`spans.trim` on every span: strip trim characters from both ends, unless nothing would remain."""
-        trimmable = (self.classes & _TRIM).astype(bool)
         s2, e2 = s.copy(), e.copy()
-        active = np.flatnonzero(trimmable[s2])
+        active = np.flatnonzero(self._trimmable(s2))
         while active.size:
             s2[active] += 1
-            active = active[(s2[active] < e2[active]) & trimmable[s2[active]]]
-        active = np.flatnonzero(trimmable[e2 - 1] & (e2 > s2))
+            active = active[s2[active] < e2[active]]
+            active = active[self._trimmable(s2[active])]
+        active = np.flatnonzero(e2 > s2)
+        active = active[self._trimmable(e2[active] - 1)]
         while active.size:
             e2[active] -= 1
-            active = active[(e2[active] > s2[active]) & trimmable[e2[active] - 1]]
+            active = active[e2[active] > s2[active]]
+            active = active[self._trimmable(e2[active] - 1)]
         empty = s2 >= e2
         s2[empty], e2[empty] = s[empty], e[empty]
         return s2, e2

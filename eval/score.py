@@ -29,7 +29,7 @@ from .metrics import HEADLINE, FigureSpec, bootstrap_columns, figure_specs, rema
 from .parallel import MIN_BYTES, default_workers, score_in_parallel
 from .reader import Pairing, paired_documents
 from .significance import bootstrap_intervals
-from .stats import StatLayout
+from .stats import StatLayout, StatRows
 
 
 
@@ -93,7 +93,7 @@ class ScoreReport:
     missing: list[str] = field(default_factory=list)
     warnings: list[str] = field(default_factory=list)
     per_document: list[dict[str, Any]] | None = None
-    stats: np.ndarray | None = field(default=None, repr=False)  # documents × stat_columns (float32)
+    stats: np.ndarray | None = field(default=None, repr=False)  # documents × stat_columns (float32), with keep_stats
     stat_columns: list[int] = field(default_factory=list, repr=False)
     specs: list[FigureSpec] = field(default_factory=list, repr=False)
 
@@ -138,11 +138,11 @@ class _Run:
         self.layout = StatLayout(config)
         self.specs = figure_specs(self.layout)
         self.boot_cols = bootstrap_columns(self.specs)
-        self.keep_stats = keep_stats or config.bootstrap > 0
+        self.keep_stats = keep_stats  # the caller wants the rows in the report (compare)
+        self.rows = StatRows(len(self.boot_cols)) if keep_stats or config.bootstrap > 0 else None
         self.totals = np.zeros(len(self.layout))
         self.macro_sum: dict[str, dict[str, float]] = {s.name: {} for s in self.specs}
         self.macro_n: dict[str, dict[str, int]] = {s.name: {} for s in self.specs}
-        self.chunks: list[np.ndarray] = []
         self.scorer = BlockScorer(config)
         self.block: list[tuple[DocKeys, DocKeys | None, str]] = []
         self.per_document: list[dict[str, Any]] | None = [] if config.per_document else None
@@ -172,8 +172,8 @@ class _Run:
                 ok = ~np.isnan(v)
                 self.macro_sum[spec.name][measure] = self.macro_sum[spec.name].get(measure, 0.0) + float(v[ok].sum())
                 self.macro_n[spec.name][measure] = self.macro_n[spec.name].get(measure, 0) + int(ok.sum())
-        if self.keep_stats:
-            self.chunks.append(rows[:, self.boot_cols].astype(np.float32))
+        if self.rows is not None:
+            self.rows.append(rows[:, self.boot_cols])
         if self.per_document is not None:
             for k, doc_id in enumerate(ids):
                 entry: dict[str, Any] = {"id": doc_id, "missing": missing[k]}
@@ -186,9 +186,13 @@ class _Run:
     def report(self, gold_digest: str, missing: list[str], warnings: list[str]) -> ScoreReport:
         self.flush()
         config = self.config
-        stats = np.vstack(self.chunks) if self.chunks else np.zeros((0, len(self.boot_cols)), dtype=np.float32)
         boot_specs = [remap(s, self.boot_cols) for s in self.specs if not s.per_type]
-        intervals = bootstrap_intervals(stats, boot_specs, config.bootstrap, config.seed, config.confidence) if config.bootstrap else {}
+        intervals: dict[str, dict[str, tuple[float, float] | None]] = {}
+        if self.rows is not None and config.bootstrap:
+            intervals = bootstrap_intervals(self.rows, boot_specs, config.bootstrap, config.seed, config.confidence)
+        stats = self.rows.array() if self.rows is not None and self.keep_stats else None
+        if self.rows is not None:
+            self.rows.close()
         figures: dict[str, Figure] = {}
         macro: dict[str, Figure] = {}
         names = self.layout.names
@@ -230,7 +234,7 @@ class _Run:
             missing=missing,
             warnings=warnings,
             per_document=self.per_document,
-            stats=stats if self.keep_stats else None,
+            stats=stats,
             stat_columns=self.boot_cols,
             specs=boot_specs,
         )

@@ -29,8 +29,9 @@ from typing import Iterator, Sequence
 import numpy as np
 
 from .metrics import FigureSpec
+from .stats import StatRows
 
-BATCH_CELLS = 4_000_000  # draw counts per batch: bounds memory at ~16 MB (float32)
+BATCH_CELLS = 1_000_000  # draw counts per batch: bounds the draws and counts at ~16 MB together
 
 
 def main_value(spec: FigureSpec, values: dict[str, np.ndarray]) -> np.ndarray:
@@ -38,11 +39,16 @@ def main_value(spec: FigureSpec, values: dict[str, np.ndarray]) -> np.ndarray:
     return values["f1"] if "f1" in values else values["value"]
 
 
-def resampled_sums(stats: np.ndarray, resamples: int, seed: int) -> Iterator[np.ndarray]:
-    """Batches of column sums of bootstrap resamples of the rows of `stats` (documents)."""
-    n, _ = stats.shape
+def resampled_sums(stats: np.ndarray | StatRows, resamples: int, seed: int) -> Iterator[np.ndarray]:
+    """Batches of column sums of bootstrap resamples of the rows of `stats` (documents).
+
+    `stats` is an array or a `StatRows` file; the draws are the same either
+    way, and a file is read in chunks, so memory stays at one batch of draw
+    counts plus one chunk of rows.
+    """
+    n = len(stats)
     rng = np.random.default_rng(seed)
-    data = stats.astype(np.float32, copy=False)
+    chunks = [(0, stats.astype(np.float32, copy=False))] if isinstance(stats, np.ndarray) else None
     batch = max(1, min(resamples, BATCH_CELLS // max(n, 1)))
     done = 0
     while done < resamples:
@@ -50,15 +56,19 @@ def resampled_sums(stats: np.ndarray, resamples: int, seed: int) -> Iterator[np.
         draws = rng.integers(0, n, size=(b, n), dtype=np.int64)
         draws += (np.arange(b, dtype=np.int64) * n)[:, None]
         counts = np.bincount(draws.ravel(), minlength=b * n).reshape(b, n).astype(np.float32)
-        yield (counts @ data).astype(np.float64)
+        del draws
+        sums = np.zeros((b, stats.shape[1] if chunks is not None else stats.columns))  # type: ignore[union-attr]
+        for start, rows in chunks if chunks is not None else stats.chunks():  # type: ignore[union-attr]
+            sums += counts[:, start : start + rows.shape[0]] @ rows
+        yield sums
         done += b
 
 
 def bootstrap_intervals(
-    stats: np.ndarray, specs: Sequence[FigureSpec], resamples: int, seed: int, confidence: float = 0.95
+    stats: np.ndarray | StatRows, specs: Sequence[FigureSpec], resamples: int, seed: int, confidence: float = 0.95
 ) -> dict[str, dict[str, tuple[float, float] | None]]:
     """Percentile intervals of every measure of every figure (figure name -> measure -> (lo, hi))."""
-    if resamples <= 0 or stats.shape[0] == 0:
+    if resamples <= 0 or len(stats) == 0:
         return {}
     samples: dict[str, dict[str, list[np.ndarray]]] = {s.name: {} for s in specs}
     for sums in resampled_sums(stats, resamples, seed):

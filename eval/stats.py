@@ -19,6 +19,11 @@ Columns (T ranges over actor types, C over quote criteria):
 
 from __future__ import annotations
 
+import tempfile
+from typing import Iterator
+
+import numpy as np
+
 from ..corpus.model import ACTOR_TYPES, POLARITIES
 from .align import SCHEMES, Aligned, attributed
 from .config import ScoreConfig
@@ -109,3 +114,49 @@ class StatLayout:
             row[base + pol[gp] * n_pol + pol[pp]] += 1
         row[ix["s.tp"]] = tp_triples
         return row
+
+
+class StatRows:
+    """Per-document statistics rows (float32) kept in a temporary file, read back in chunks.
+
+    Bootstrap intervals need every document's row; keeping them on disk
+    instead of in memory is what keeps the scorer's memory flat as files
+    grow (the operating system's page cache, not the process, holds them).
+    """
+
+    CHUNK_ROWS = 65536
+
+    def __init__(self, columns: int):
+        self.columns = columns
+        self.rows = 0
+        self._file = tempfile.TemporaryFile(prefix="whosaidwhat-stats-")
+
+    def __len__(self) -> int:
+        return self.rows
+
+    def append(self, rows: np.ndarray) -> None:
+        self._file.write(np.ascontiguousarray(rows, dtype=np.float32).tobytes())
+        self.rows += rows.shape[0]
+
+    def chunks(self) -> Iterator[tuple[int, np.ndarray]]:
+        """(first row, rows) in file order, `CHUNK_ROWS` at a time."""
+        self._file.flush()
+        self._file.seek(0)
+        width = self.columns * 4
+        start = 0
+        while start < self.rows:
+            data = self._file.read(min(self.CHUNK_ROWS, self.rows - start) * width)
+            block = np.frombuffer(data, dtype=np.float32).reshape(-1, self.columns)
+            yield start, block
+            start += block.shape[0]
+        self._file.seek(0, 2)
+
+    def array(self) -> np.ndarray:
+        """All rows in memory (for paired tests, which hold two systems' rows side by side)."""
+        out = np.zeros((self.rows, self.columns), dtype=np.float32)
+        for start, block in self.chunks():
+            out[start : start + block.shape[0]] = block
+        return out
+
+    def close(self) -> None:
+        self._file.close()
