@@ -447,7 +447,10 @@ class BlockScorer:
             by_actor_gold[holders] = named
         via_actor = np.flatnonzero(p.t_actor >= 0)
         gold_actor = actor_map[p.t_actor[via_actor]] if via_actor.size else np.zeros(0, _I)
-        gold_target = np.where(gold_actor >= 0, by_actor_gold[np.maximum(gold_actor, 0)], -1) if via_actor.size else gold_actor
+        if via_actor.size and g.n_actors:
+            gold_target = np.where(gold_actor >= 0, by_actor_gold[np.maximum(gold_actor, 0)], -1)
+        else:
+            gold_target = np.full(via_actor.size, -1, dtype=_I)
         found = gold_target >= 0
         t_keys = np.unique(np.concatenate([_pair_index(ti, tj, p.n_targets), _pair_index(gold_target[found], via_actor[found], p.n_targets)]))
         width = max(p.n_targets, 1)
