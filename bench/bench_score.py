@@ -83,12 +83,14 @@ import json, time
 from bench_score_data import documents
 from whosaidwhat.eval import ScoreConfig
 from whosaidwhat.eval.columnar import BlockScorer, BLOCK_DOCUMENTS, no_cycle_collection
-from whosaidwhat.eval.keys import keys_from_json
+import orjson
+from whosaidwhat.eval.keys import keys_from_bytes
 scorer = BlockScorer(ScoreConfig(bootstrap=0))
 docs = list(documents({n}, seed=4, mentions={m}, quotes={q}, stances=4))
+lines = [(orjson.dumps(g), orjson.dumps(p)) for g, p in docs]
 t = time.perf_counter()
 with no_cycle_collection():
-    keys = [(keys_from_json(g, prediction=False), keys_from_json(p, prediction=True)) for g, p in docs]
+    keys = [(keys_from_bytes(g, prediction=False), keys_from_bytes(p, prediction=True)) for g, p in lines]
     for i in range(0, len(keys), BLOCK_DOCUMENTS):
         block = keys[i:i + BLOCK_DOCUMENTS]
         scorer.rows([g for g, _ in block], [p for _, p in block], [g.text for g, _ in block])

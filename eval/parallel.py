@@ -35,7 +35,7 @@ from . import columnar
 from .columnar import BlockScorer, no_cycle_collection, warm_up
 from .config import ScoreConfig
 from .keys import DocKeys
-from .reader import LineFile, Pairing, decode, document_keys, id_digest, pair_lines, raw_id
+from .reader import LineFile, Pairing, gold_keys, id_digest, pair_lines, prediction_id, prediction_keys
 
 MIN_BYTES = 16 << 20  # smaller gold files are scored in-process: starting workers would cost more
 
@@ -108,24 +108,19 @@ def _score_block(gold_path: str, pred_path: str, block: Block) -> BlockResult:
     if len(gold_lines) != len(pred_lines):
         return refuse
     for (g_line, g_raw), (p_line, p_raw) in zip(gold_lines, pred_lines):
-        g_obj, problem = decode(gold_path, g_line, g_raw)
-        if problem is not None:
-            return refuse
-        p_obj, problem = decode(pred_path, p_line, p_raw)
-        if problem is not None or raw_id(p_obj) is None or raw_id(p_obj) != raw_id(g_obj):
-            return refuse
-        g_keys, problems = document_keys(g_obj, gold_path, g_line, prediction=False)
+        g_keys, problems, _ = gold_keys(gold_path, g_line, g_raw)
         if problems or g_keys is None:
             return refuse
-        p_text = p_obj.get("text")
-        if p_text is not None and p_text != g_keys.text:
+        pid, fast, problem = prediction_id(pred_path, p_line, p_raw)
+        if problem is not None or pid != g_keys.id:
             return refuse
-        p_keys, problems = document_keys(p_obj, pred_path, p_line, prediction=True, gold_text=g_keys.text)
+        text: str = g_keys.text  # type: ignore[assignment]
+        p_keys, problems = prediction_keys(pred_path, p_line, p_raw, text, fast)
         if problems or p_keys is None:
             return refuse
         golds.append(g_keys)
         preds.append(p_keys)
-        texts.append(g_keys.text)  # type: ignore[arg-type]
+        texts.append(text)
         lines.append(g_line)
         p_lines.append(p_line)
     before = _scorer.per_document_path

@@ -9,9 +9,10 @@ number, byte offset) and read again by seeking when their gold document
 comes; memory then grows by one small index entry per out-of-order document,
 never by documents.
 
-Each line is decoded with orjson and turned into `DocKeys` by the fast path;
-when that path cannot vouch for a line, the corpus parser and validator run
-on it and report every problem as ``file:line: document-id: field: message``.
+Each line is turned into `DocKeys` by the fast path (`keys_from_bytes`);
+when that path cannot vouch for a line, it is decoded with orjson and the
+corpus parser and validator run on it and report every problem as
+``file:line: document-id: field: message`` (or accept it after all).
 
 Document ids already seen are kept as 64-bit digests in sorted numpy arrays
 (`SeenIds`, 16 bytes a document with the line number), not as a set of
@@ -30,7 +31,7 @@ import orjson
 from ..corpus.parse import parse_document
 from ..corpus.problems import Problem
 from ..corpus.validate import check_document
-from .keys import DocKeys, NeedsFullCheck, keys_from_document, keys_from_json, spans_match
+from .keys import DocKeys, NeedsFullCheck, keys_from_bytes, keys_from_document, spans_match
 
 
 class LineFile:
@@ -129,17 +130,64 @@ def full_check(
     return keys_from_document(doc), []
 
 
-def document_keys(
-    obj: dict[str, Any], file: str, line: int, *, prediction: bool, gold_text: str | None = None
-) -> tuple[DocKeys | None, list[Problem]]:
-    """Keys by the fast path when possible, by the full check otherwise."""
+def gold_keys(file: str, line: int, raw: bytes) -> tuple[DocKeys | None, list[Problem], str | None]:
+    """Keys of a gold line (fast path, else the full check), its problems, and its id when known."""
     try:
-        keys = keys_from_json(obj, prediction=prediction)
+        keys = keys_from_bytes(raw, prediction=False)
+        return keys, [], keys.id
     except NeedsFullCheck:
-        return full_check(obj, file, line, prediction=prediction, gold_text=gold_text)
-    if keys.text is None and gold_text is not None and not spans_match(gold_text, keys.spans):
-        return full_check(obj, file, line, prediction=prediction, gold_text=gold_text)
-    return keys, []
+        pass
+    obj, problem = decode(file, line, raw)
+    if problem is not None:
+        return None, [problem], None
+    keys, problems = full_check(obj, file, line, prediction=False)
+    return keys, problems, keys.id if keys is not None else raw_id(obj)
+
+
+def prediction_id(file: str, line: int, raw: bytes) -> tuple[str | None, DocKeys | None, Problem | None]:
+    """The id of a prediction line, with its keys when the fast path vouches for them (checked against no text yet)."""
+    try:
+        fast = keys_from_bytes(raw, prediction=True)
+        return fast.id, fast, None
+    except NeedsFullCheck:
+        pass
+    obj, problem = decode(file, line, raw)
+    if problem is not None:
+        return None, None, problem
+    pid = raw_id(obj)
+    if pid is None:
+        return None, None, Problem(file, line, None, "id", "missing or empty document id")
+    return pid, None, None
+
+
+def prediction_keys(
+    file: str, line: int, raw: bytes, gold_text: str, fast: DocKeys | None = None
+) -> tuple[DocKeys | None, list[Problem]]:
+    """Keys of a prediction line for the gold document with `gold_text`, or its problems.
+
+    `fast` are the line's keys from `prediction_id`, if the fast path took it
+    (else the fast path is tried here); they still have to fit the gold text (the same text, or spans that repeat
+    it).  Otherwise the line is parsed and validated in full.
+    """
+    if fast is None:
+        try:
+            fast = keys_from_bytes(raw, prediction=True)
+        except NeedsFullCheck:
+            pass
+    if fast is not None:
+        if fast.text is None:
+            if spans_match(gold_text, fast.spans):
+                return fast, []
+        elif fast.text == gold_text:
+            return fast, []
+    obj, problem = decode(file, line, raw)
+    if problem is not None:
+        return None, [problem]
+    p_text = obj.get("text")
+    if p_text is not None and p_text != gold_text:
+        message = text_difference(gold_text, p_text) if isinstance(p_text, str) else "expected a string"
+        return None, [Problem(file, line, raw_id(obj), "text", message)]
+    return full_check(obj, file, line, prediction=True, gold_text=gold_text)
 
 
 def text_difference(gold: str, pred: str) -> str:
@@ -251,15 +299,11 @@ def pair_lines(gold: LineFile, pred: LineFile, report: Pairing) -> Iterator[tupl
     pred_lines = iter(pred)
     pred_done = False
 
-    def admit_prediction(line: int, raw: bytes) -> tuple[dict[str, Any], str] | None:
-        """Decode one prediction line and register its id; None (problem recorded) if unusable."""
-        candidate, problem = decode(pred.name, line, raw)
-        if problem is not None:
-            problems.append(problem)
-            return None
-        pid = raw_id(candidate)
-        if pid is None:
-            problems.append(Problem(pred.name, line, None, "id", "missing or empty document id"))
+    def admit_prediction(line: int, raw: bytes) -> tuple[str, DocKeys | None] | None:
+        """Read one prediction line's id (and fast keys) and register the id; None (problem recorded) if unusable."""
+        pid, fast, problem = prediction_id(pred.name, line, raw)
+        if problem is not None or pid is None:
+            problems.append(problem)  # type: ignore[arg-type]
             return None
         digest = id_digest(pid)
         first = seen_pred.first_line(digest)
@@ -267,17 +311,11 @@ def pair_lines(gold: LineFile, pred: LineFile, report: Pairing) -> Iterator[tupl
             problems.append(Problem(pred.name, line, pid, "id", f"duplicate document id (first at line {first})"))
             return None
         seen_pred.add(digest, line)
-        return candidate, pid
+        return pid, fast
 
     for g_line, _, g_raw in gold:
-        obj, problem = decode(gold.name, g_line, g_raw)
-        if problem is not None:
-            problems.append(problem)
-            continue
-        g_keys, g_problems = document_keys(obj, gold.name, g_line, prediction=False)
-        if g_problems:
-            problems.extend(g_problems)
-        doc_id = g_keys.id if g_keys is not None else raw_id(obj)
+        g_keys, g_problems, doc_id = gold_keys(gold.name, g_line, g_raw)
+        problems.extend(g_problems)
         if doc_id is not None:
             digest = id_digest(doc_id)
             first = seen_gold.first_line(digest)
@@ -289,12 +327,13 @@ def pair_lines(gold: LineFile, pred: LineFile, report: Pairing) -> Iterator[tupl
             continue
 
         # Find the prediction: read ahead, or take it from the index.
-        p_obj = None
+        p_raw: bytes | None = None
+        p_fast: DocKeys | None = None
         p_line = 0
         where = pending.pop(g_keys.id, None)
         if where is not None:
             p_line = where[0]
-            p_obj, _ = decode(pred.name, p_line, pred.read_at(where[1]))
+            p_raw = pred.read_at(where[1])
         else:
             while not pred_done:
                 item = next(pred_lines, None)
@@ -305,22 +344,18 @@ def pair_lines(gold: LineFile, pred: LineFile, report: Pairing) -> Iterator[tupl
                 admitted = admit_prediction(line, raw)
                 if admitted is None:
                     continue
-                candidate, pid = admitted
+                pid, fast = admitted
                 if pid == g_keys.id:
-                    p_obj, p_line = candidate, line
+                    p_raw, p_fast, p_line = raw, fast, line
                     break
                 pending[pid] = (line, offset)
         report.documents += 1
-        if p_obj is None:
-            report.missing.append(g_keys.id)
-            yield g_keys, None, g_keys.text  # type: ignore[misc]
-            continue
         text: str = g_keys.text  # type: ignore[assignment]
-        p_text = p_obj.get("text")
-        if p_text is not None and p_text != text:
-            problems.append(Problem(pred.name, p_line, g_keys.id, "text", text_difference(text, p_text) if isinstance(p_text, str) else "expected a string"))
+        if p_raw is None:
+            report.missing.append(g_keys.id)
+            yield g_keys, None, text
             continue
-        p_keys, p_problems = document_keys(p_obj, pred.name, p_line, prediction=True, gold_text=text)
+        p_keys, p_problems = prediction_keys(pred.name, p_line, p_raw, text, p_fast)
         if p_problems:
             problems.extend(p_problems)
             continue
@@ -329,6 +364,6 @@ def pair_lines(gold: LineFile, pred: LineFile, report: Pairing) -> Iterator[tupl
     for line, _, raw in pred_lines:
         admitted = admit_prediction(line, raw)
         if admitted is not None:
-            pending[admitted[1]] = (line, 0)
+            pending[admitted[0]] = (line, 0)
     for pid, (line, _) in sorted(pending.items(), key=lambda kv: kv[1][0]):
         report.extra.append((pred.name, line, pid))

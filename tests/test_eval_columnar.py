@@ -16,7 +16,6 @@ import sys
 from pathlib import Path
 
 import numpy as np
-import orjson
 import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
@@ -152,12 +151,12 @@ def test_block_rows_equal_the_reference_rows_on_random_documents(seed, n_docs, c
 
 def test_block_rows_on_realistic_synthetic_files_take_the_numpy_path_mostly(tmp_path):
     gold_path, pred_path = write_files(tmp_path, 300, seed=7)
-    from whosaidwhat.eval.keys import keys_from_json
+    from whosaidwhat.eval.keys import keys_from_bytes
 
     golds, preds = [], []
     for g_line, p_line in zip(gold_path.read_bytes().splitlines(), pred_path.read_bytes().splitlines()):
-        golds.append(keys_from_json(orjson.loads(g_line), prediction=False))
-        preds.append(keys_from_json(orjson.loads(p_line), prediction=True))
+        golds.append(keys_from_bytes(g_line, prediction=False))
+        preds.append(keys_from_bytes(p_line, prediction=True))
     scorer = _assert_same_rows(ScoreConfig(bootstrap=0), golds, preds, [g.text for g in golds])
     assert 0 < scorer.per_document_path < 30  # some graphs need an assignment, most do not
 

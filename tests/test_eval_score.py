@@ -20,7 +20,7 @@ from whosaidwhat.corpus.parse import parse_document
 from whosaidwhat.corpus.problems import CorpusError
 from whosaidwhat.corpus.validate import check_document
 from whosaidwhat.eval import ScoreConfig, align_document, score_documents, score_files
-from whosaidwhat.eval.keys import keys_from_document, keys_from_json
+from whosaidwhat.eval.keys import keys_from_bytes, keys_from_document
 
 FAST = ScoreConfig(bootstrap=0)
 
@@ -254,7 +254,7 @@ def test_removing_a_prediction_never_raises_recall_and_adding_one_never_raises_p
 @given(corpora)
 def test_fast_reader_and_dataclass_path_give_the_same_keys(corpus):
     for obj in corpus:
-        assert keys_from_json(orjson.loads(orjson.dumps(obj)), prediction=False) == keys_from_document(as_document(obj))
+        assert keys_from_bytes(orjson.dumps(obj), prediction=False) == keys_from_document(as_document(obj))
 
 
 # -- files, errors and the command line -----------------------------------------------------------
