@@ -10,7 +10,7 @@ INSTALLED := $(VENV)/.installed
 # Tests never touch the network: Hugging Face code paths run offline.
 OFFLINE := HF_HUB_OFFLINE=1 HF_DATASETS_OFFLINE=1
 
-.PHONY: demo test bench gold clean
+.PHONY: agreement demo test bench gold clean
 
 $(INSTALLED): pyproject.toml
 	$(PYTHON) -m venv $(VENV)
@@ -33,6 +33,16 @@ bench: $(INSTALLED)
 gold: $(INSTALLED)
 	$(BIN)/whosaidwhat anchor corpus/anchored/*.json --out corpus/gold.jsonl
 	$(BIN)/whosaidwhat validate corpus/gold.jsonl
+
+# Agreement before adjudication over every double-annotated document (all rounds pooled);
+# the dataset card of the shipped corpus shows corpus/passes/agreement-pooled.json.
+POOLED = corpus/passes/pooled
+agreement: $(INSTALLED)
+	mkdir -p $(POOLED)
+	cat corpus/passes/pass-a.jsonl corpus/passes/round2/pass-a.jsonl corpus/passes/round3/pass-a.jsonl > $(POOLED)/pass-a.jsonl
+	cat corpus/passes/pass-b.jsonl corpus/passes/round2/pass-b.jsonl corpus/passes/round3/pass-b.jsonl > $(POOLED)/pass-b.jsonl
+	$(BIN)/whosaidwhat agree $(POOLED)/pass-a.jsonl $(POOLED)/pass-b.jsonl --format json --out corpus/passes/agreement-pooled.json
+	$(BIN)/whosaidwhat agree $(POOLED)/pass-a.jsonl $(POOLED)/pass-b.jsonl --format markdown --out corpus/passes/agreement-pooled.md
 
 clean:
 	rm -rf $(VENV) build *.egg-info .pytest_cache .hypothesis out

@@ -31,6 +31,7 @@ from typing import TYPE_CHECKING, Any
 
 from whosaidwhat.cli import UsageError
 
+from . import CORPUS_DIR, GOLD_PATH
 from .jsonl import expand_paths, write_documents
 from .model import Document
 from .parse import parse_document
@@ -63,7 +64,10 @@ def register(subparsers: argparse._SubParsersAction) -> None:
     p.add_argument("--split-ratios", default="train=0.8,validation=0.1,test=0.1", metavar="NAME=R,...",
                    help="ratios of the seeded split (default: %(default)s; bare numbers mean train,validation,test)")
     p.add_argument("--seed", type=int, default=None, help="seed of the seeded split (default: 13)")
-    p.add_argument("--agreement", metavar="FILE.json", help="agreement report of `whosaidwhat agree --format json`, shown in the card")
+    p.add_argument("--agreement", metavar="FILE.json",
+                   help="agreement report of `whosaidwhat agree --format json`, shown in the card (default for the shipped "
+                   "gold corpus: corpus/passes/agreement-pooled.json, the agreement of all double-annotated documents "
+                   "before adjudication)")
     p.add_argument("--guidelines", metavar="FILE", help="annotation guidelines to include and link (default: ./guidelines.md if it exists)")
     p.add_argument("--pretty-name", default=DEFAULT_PRETTY_NAME, help="the dataset's display name (default: %(default)s)")
     p.add_argument("--language", action="append", default=[], metavar="CODE",
@@ -405,6 +409,13 @@ def _push_preconditions(args: argparse.Namespace) -> str | None:
 # Command handlers
 
 
+POOLED_AGREEMENT_PATH = CORPUS_DIR / "passes" / "agreement-pooled.json"
+
+
+def _is_shipped_gold(files: list[Path]) -> bool:
+    return len(files) == 1 and files[0].resolve() == GOLD_PATH.resolve()
+
+
 def run_publish(args: argparse.Namespace) -> int:
     token = _push_preconditions(args)
     outdir = Path(args.outdir)
@@ -422,6 +433,8 @@ def run_publish(args: argparse.Namespace) -> int:
         raise UsageError(f"--guidelines {guidelines}: no such file")
     if args.agreement and not Path(args.agreement).is_file():
         raise UsageError(f"--agreement {args.agreement}: no such file")
+    if not args.agreement and _is_shipped_gold(files) and POOLED_AGREEMENT_PATH.is_file():
+        args.agreement = str(POOLED_AGREEMENT_PATH)  # the shipped corpus's own agreement before adjudication
 
     report = validate_files(files)
     if report.problems:

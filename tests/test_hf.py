@@ -539,6 +539,11 @@ def test_gold_corpus_round_trip(tmp_path: Path) -> None:
     out, back = tmp_path / "gold", tmp_path / "back.jsonl"
     assert main(["publish", str(GOLD_PATH), str(out)]) == 0
     assert main(["load-hf", str(out), str(back)]) == 0
+    # The shipped corpus's card reports its own agreement before adjudication without being asked.
+    pooled = json.loads((GOLD_PATH.parent / "passes" / "agreement-pooled.json").read_text(encoding="utf-8"))
+    assert json.loads((out / "agreement.json").read_text(encoding="utf-8")) == pooled
+    body = (out / "README.md").read_text(encoding="utf-8")
+    assert "No inter-annotator agreement figures" not in body and "f1.quote attribution" in body
     original = {d.id: d.to_dict() for d in load_documents([GOLD_PATH])}
     returned = [d.to_dict() for d in load_documents([back])]
     assert {d["id"]: d for d in returned} == original and len(returned) == len(original)
