@@ -299,3 +299,30 @@ def test_the_example_in_corpus_readme_is_a_valid_document() -> None:
     from whosaidwhat.corpus.validate import check_document
 
     assert check_document(document) == []
+
+
+def test_corpus_readme_counts_match_the_shipped_gold() -> None:
+    """The table in corpus/README.md is the shipped gold's: a stale table fails here."""
+    import re
+
+    from whosaidwhat.corpus import GOLD_PATH
+    from whosaidwhat.corpus.stats import corpus_stats
+
+    readme = (Path(__file__).resolve().parents[1] / "corpus" / "README.md").read_text(encoding="utf-8")
+    documents = load_documents([GOLD_PATH])
+    splits = ("test", "dev", "train")
+    per_split = {s: corpus_stats(d for d in documents if d.meta.get("split") == s).to_dict() for s in splits}
+    per_split["all"] = corpus_stats(documents).to_dict()
+
+    def row(label: str) -> list[str]:
+        match = re.search(r"^\| " + re.escape(label) + r" \|(.*)\|$", readme, re.M)
+        assert match is not None, label
+        return [cell.strip() for cell in match.group(1).split("|")]
+
+    columns = (*splits, "all")
+    assert row("documents") == [str(per_split[c]["documents"]) for c in columns]
+    assert [cell.split(" ")[0] for cell in row("actors (PERSON / ORGANIZATION / STATE / GROUP)")] == [str(per_split[c]["actors"]) for c in columns]
+    assert [cell.split(" ")[0] for cell in row("mentions (name / nominal / pronoun)")] == [str(per_split[c]["mentions"]) for c in columns]
+    assert row("targets") == [str(per_split[c]["targets"]) for c in columns]
+    polarities = [" / ".join(str(per_split[c]["polarities"][p]) for p in ("support", "oppose", "neutral")) for c in columns]
+    assert row("stances: support / oppose / neutral") == polarities
