@@ -326,3 +326,23 @@ def test_corpus_readme_counts_match_the_shipped_gold() -> None:
     assert row("targets") == [str(per_split[c]["targets"]) for c in columns]
     polarities = [" / ".join(str(per_split[c]["polarities"][p]) for p in ("support", "oppose", "neutral")) for c in columns]
     assert row("stances: support / oppose / neutral") == polarities
+
+
+def test_atomic_writes_get_the_usual_file_mode(tmp_path: Path) -> None:
+    """Written through a private temporary file, the result still gets the mode open() would give (or keeps the old one)."""
+    import os
+
+    from whosaidwhat.corpus.jsonl import atomic_write_text
+
+    mask = os.umask(0o022)
+    try:
+        new = tmp_path / "new.txt"
+        atomic_write_text(new, "x")
+        assert new.stat().st_mode & 0o777 == 0o644
+        old = tmp_path / "old.txt"
+        old.write_text("y")
+        old.chmod(0o640)
+        atomic_write_text(old, "z")
+        assert old.stat().st_mode & 0o777 == 0o640 and old.read_text() == "z"
+    finally:
+        os.umask(mask)
