@@ -194,6 +194,7 @@ def score_in_parallel(
                     for _, later in inflight:
                         later.cancel()
                     break
+                # Same ids as the gold block (checked line by line), so they are new here too.
                 report.seen_pred.add_block(result.digests, result.pred_lines)
                 report.documents += block.documents
                 per_document_path += result.per_document_path

@@ -75,8 +75,7 @@ class LineFile:
         """The file's sha256, reading whatever has not been read yet."""
         if self.hash is None:
             return ""
-        if self._hashed < self.offset or self._stream.tell() != self._hashed:
-            self._stream.seek(self._hashed)
+        self._stream.seek(self._hashed)
         for chunk in iter(lambda: self._stream.read(1 << 20), b""):
             self.hash.update(chunk)
             self._hashed += len(chunk)
@@ -232,6 +231,14 @@ class SeenIds:
                 return int(self._lines[i])
         return None
 
+    def register(self, doc_id: str, line: int) -> int | None:
+        """Note `doc_id` as seen at `line`; if it was seen before, note nothing and return the earlier line."""
+        digest = id_digest(doc_id)
+        first = self.first_line(digest)
+        if first is None:
+            self.add(digest, line)
+        return first
+
     def add(self, digest: int, line: int) -> None:
         self._recent[digest] = line
         if len(self._recent) >= self._MERGE_AT:
@@ -305,24 +312,20 @@ def pair_lines(gold: LineFile, pred: LineFile, report: Pairing) -> Iterator[tupl
         if problem is not None or pid is None:
             problems.append(problem)  # type: ignore[arg-type]
             return None
-        digest = id_digest(pid)
-        first = seen_pred.first_line(digest)
+        first = seen_pred.register(pid, line)
         if first is not None:
             problems.append(Problem(pred.name, line, pid, "id", f"duplicate document id (first at line {first})"))
             return None
-        seen_pred.add(digest, line)
         return pid, fast
 
     for g_line, _, g_raw in gold:
         g_keys, g_problems, doc_id = gold_keys(gold.name, g_line, g_raw)
         problems.extend(g_problems)
         if doc_id is not None:
-            digest = id_digest(doc_id)
-            first = seen_gold.first_line(digest)
+            first = seen_gold.register(doc_id, g_line)
             if first is not None:
                 problems.append(Problem(gold.name, g_line, doc_id, "id", f"duplicate document id (first at line {first})"))
                 continue
-            seen_gold.add(digest, g_line)
         if g_keys is None:
             continue
 

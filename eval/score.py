@@ -300,11 +300,9 @@ def _score_files(
     if workers is None:
         workers = default_workers() if Path(gold_path).stat().st_size >= MIN_BYTES else 1
     if workers > 1:
-        run.scorer.per_document_path += score_in_parallel(
-            str(gold_path), str(pred_path), pairing, run.add_rows, run.add, config, workers
-        )
+        run.scorer.per_document_path += score_in_parallel(gold_path, pred_path, pairing, run.add_rows, run.add, config, workers)
     else:
-        for gold, pred, text in paired_documents(str(gold_path), str(pred_path), pairing):
+        for gold, pred, text in paired_documents(gold_path, pred_path, pairing):
             run.add(gold, pred, text)
     problems = list(pairing.problems)
     warnings = _missing_warning(pairing.missing)

@@ -29,7 +29,7 @@ from typing import Iterator, Sequence
 import numpy as np
 
 from .metrics import FigureSpec
-from .stats import StatRows
+from .stats import StatRows, row_chunks
 
 BATCH_CELLS = 1_000_000  # draw counts per batch: bounds the draws and counts at ~16 MB together
 
@@ -46,9 +46,8 @@ def resampled_sums(stats: np.ndarray | StatRows, resamples: int, seed: int) -> I
     way, and a file is read in chunks, so memory stays at one batch of draw
     counts plus one chunk of rows.
     """
-    n = len(stats)
+    n, columns = stats.shape
     rng = np.random.default_rng(seed)
-    chunks = [(0, stats.astype(np.float32, copy=False))] if isinstance(stats, np.ndarray) else None
     batch = max(1, min(resamples, BATCH_CELLS // max(n, 1)))
     done = 0
     while done < resamples:
@@ -57,8 +56,8 @@ def resampled_sums(stats: np.ndarray | StatRows, resamples: int, seed: int) -> I
         draws += (np.arange(b, dtype=np.int64) * n)[:, None]
         counts = np.bincount(draws.ravel(), minlength=b * n).reshape(b, n).astype(np.float32)
         del draws
-        sums = np.zeros((b, stats.shape[1] if chunks is not None else stats.columns))  # type: ignore[union-attr]
-        for start, rows in chunks if chunks is not None else stats.chunks():  # type: ignore[union-attr]
+        sums = np.zeros((b, columns))
+        for start, rows in row_chunks(stats):
             sums += counts[:, start : start + rows.shape[0]] @ rows
         yield sums
         done += b

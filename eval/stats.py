@@ -134,6 +134,10 @@ class StatRows:
     def __len__(self) -> int:
         return self.rows
 
+    @property
+    def shape(self) -> tuple[int, int]:
+        return self.rows, self.columns
+
     def append(self, rows: np.ndarray) -> None:
         self._file.write(np.ascontiguousarray(rows, dtype=np.float32).tobytes())
         self.rows += rows.shape[0]
@@ -160,3 +164,11 @@ class StatRows:
 
     def close(self) -> None:
         self._file.close()
+
+
+def row_chunks(stats: np.ndarray | StatRows) -> Iterator[tuple[int, np.ndarray]]:
+    """(first row, float32 rows) of statistics held in memory or in a `StatRows` file."""
+    if isinstance(stats, StatRows):
+        yield from stats.chunks()
+    else:
+        yield 0, stats.astype(np.float32, copy=False)

@@ -56,7 +56,7 @@ from .graph import (
     to_graph,
 )
 from .key import make_key
-from .report import ConversionReport, Where
+from .report import ConversionReport, Where, documents_or_problems
 
 ATTRIBUTION = "attribution"
 _FIELD_VALUES: dict[str, tuple[str, ...]] = {
@@ -575,11 +575,5 @@ def read_directory(path: str | Path, report: ConversionReport, mapping: BratMapp
         if not txt.exists():
             problems.append(Problem(str(ann), None, txt.stem, "file", f"no text file {txt.name} beside it"))
             continue
-        try:
-            documents.append(read_pair(txt, ann if ann.exists() else None, report, mapping))
-            report.documents += 1
-        except CorpusError as exc:
-            problems.extend(exc.problems)
-    if problems:
-        raise CorpusError(problems)
-    return documents
+        report.keep(documents, problems, lambda: read_pair(txt, ann if ann.exists() else None, report, mapping))
+    return documents_or_problems(documents, problems)

@@ -30,7 +30,7 @@ from whosaidwhat.corpus.problems import CorpusError, Problem
 
 from .graph import ACTOR, CONTENT, CUE, CUE_LABEL, LABELS, TARGET, Graph, Link, Region, from_graph, to_graph
 from .key import make_key
-from .report import ConversionReport, Where
+from .report import ConversionReport, Where, documents_or_problems
 
 _PREFIX = {CONTENT: "QUOTE-", TARGET: "TARGET-"}
 
@@ -127,12 +127,6 @@ def read_jsonl(path: str | Path, report: ConversionReport) -> list[Document]:
         if not isinstance(text, str):
             problems.append(where.problem("text", "missing or not a string"))
             continue
-        try:
-            documents.append(from_graph(_graph_of(record, where), text=text, where=where, report=report,
-                                        doc_id=doc_id, key=key))
-            report.documents += 1
-        except CorpusError as exc:
-            problems.extend(exc.problems)
-    if problems:
-        raise CorpusError(problems)
-    return documents
+        report.keep(documents, problems, lambda: from_graph(_graph_of(record, where), text=text, where=where,
+                                                            report=report, doc_id=doc_id, key=key))
+    return documents_or_problems(documents, problems)

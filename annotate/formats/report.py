@@ -13,7 +13,9 @@ built with `Where`.
 from __future__ import annotations
 
 from dataclasses import dataclass, field
+from typing import Callable
 
+from whosaidwhat.corpus.model import Document
 from whosaidwhat.corpus.problems import CorpusError, Problem
 
 
@@ -59,6 +61,19 @@ class ConversionReport:
         """Ids of the items of `layer` that a warning says were dropped or changed."""
         return {w.item for w in self.warnings if w.document == document and w.layer == layer and w.dropped}
 
+    def keep(self, documents: list[Document], problems: list[Problem], make: Callable[[], Document]) -> None:
+        """Add the document `make` builds and count it, or collect its problems.
+
+        Readers call this per record and `documents_or_problems` at the end, so
+        that one run reports every bad record, not only the first.
+        """
+        try:
+            documents.append(make())
+        except CorpusError as exc:
+            problems.extend(exc.problems)
+            return
+        self.documents += 1
+
     def summary(self, out: str) -> str:
         return (
             f"converted {self.documents} document(s) from {self.source} to {self.target} into {out}; "
@@ -82,3 +97,10 @@ class Where:
 
     def at(self, *, line: int | None = None, document: str | None = None) -> "Where":
         return Where(self.file, line if line is not None else self.line, document if document is not None else self.document)
+
+
+def documents_or_problems(documents: list[Document], problems: list[Problem]) -> list[Document]:
+    """The documents a reader built, or every problem it collected as one `CorpusError`."""
+    if problems:
+        raise CorpusError(problems)
+    return documents

@@ -40,7 +40,7 @@ from whosaidwhat.corpus.problems import CorpusError, Problem
 
 from .graph import ACTOR, CONTENT, CONTINUES, COREF, CUE, CUE_LABEL, CUE_LINK, IS_ACTOR, SPEAKER, TARGET, Graph, Link, Region, from_graph, to_graph
 from .key import make_key
-from .report import ConversionReport, Where
+from .report import ConversionReport, Where, documents_or_problems
 
 KEY_FIELD = "whosaidwhat_key"
 GROUPS = {ACTOR: "actors", CONTENT: "quotes", CUE: "cues", TARGET: "targets"}
@@ -209,11 +209,6 @@ def read_docbin(path: str | Path, report: ConversionReport) -> list[Document]:
             if drawn < len(shown):
                 report.warn(str(doc_id), "stances", "*", "", f"{len(shown) - drawn} stance(s) of the key name an actor "
                             "or target that is no longer in the span groups: dropped")
-        try:
-            documents.append(from_graph(graph, text=sdoc.text, where=where, report=report, doc_id=str(doc_id), key=key))
-            report.documents += 1
-        except CorpusError as exc:
-            problems.extend(exc.problems)
-    if problems:
-        raise CorpusError(problems)
-    return documents
+        report.keep(documents, problems, lambda: from_graph(graph, text=sdoc.text, where=where, report=report,
+                                                            doc_id=str(doc_id), key=key))
+    return documents_or_problems(documents, problems)
